@@ -1,0 +1,29 @@
+"""The JSON REST API (/api/v1): flask-smorest blueprints that parse, call a service, dump."""
+from api import auth, conventions, products, sellers
+from api.problems import ProblemApi
+
+api = ProblemApi()
+
+BLUEPRINTS = (auth.blp, sellers.blp, products.blp)
+
+
+def init_app(app) -> None:
+    api.init_app(app, spec_kwargs={
+        "info": {
+            "description": (
+                "Tawasi keeps the books of people who sell and promote from home over "
+                "social media. All money is a decimal string beside an ISO 4217 code. "
+                "Errors are RFC 9457 problem details. Lists are newest first with cursor "
+                "pagination (Link rel=\"next\"). POSTs accept Idempotency-Key; reads "
+                "answer ETag and honour If-None-Match; changes honour If-Match."
+            ),
+        },
+        "security": [{"bearerAuth": []}],
+    })
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer",
+                       "description": "Token from POST /api/v1/auth/tokens"}
+    )
+    for blp in BLUEPRINTS:
+        api.register_blueprint(blp)
+    conventions.init_app(app)

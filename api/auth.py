@@ -1,0 +1,73 @@
+"""Bearer-token authentication for the API: issuing, revoking, and loading the user."""
+from datetime import timedelta
+
+from flask import current_app, g, request
+from flask.views import MethodView
+from flask_login import current_user
+
+from api.conventions import Blueprint, require_token
+from shared.errors import Unauthenticated
+from shared.extensions import db, login_manager
+from shared.models import User
+from shared.schemas.accounts import Token, TokenCreate
+from shared.services import accounts
+
+blp = Blueprint(
+    "auth", __name__, url_prefix="/api/v1/auth", public=True,
+    description="Log in with email and password to get a bearer token; log out by revoking it.",
+)
+
+
+@login_manager.request_loader
+def load_user_from_bearer(req):
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    found = accounts.user_for_token(db.session, token.strip())
+    if found is None:
+        return None
+    user, api_token = found
+    g.api_token = api_token
+    return user
+
+
+@login_manager.user_loader
+def load_user_from_session(user_id: str):
+    return db.session.get(User, user_id)
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    raise Unauthenticated("Log in first.")
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @blp.arguments(TokenCreate, example={"email": "reem@example.com", "password": "correct horse battery"})
+    @blp.response(201, Token, example={"token": "q3Vb2n-kZ", "expires_at": "2026-12-26T10:00:00+00:00"})
+    @blp.doc(security=[])
+    def post(self, data):
+        """Get a token
+
+        Exchange an email and password for a bearer token. Send it on every other
+        call as `Authorization: Bearer <token>`. A wrong email or password is a 401
+        with the same message either way.
+        """
+        user = accounts.authenticate(db.session, data["email"], data["password"])
+        lifetime = timedelta(days=current_app.config["TOKEN_LIFETIME_DAYS"])
+        plain, token = accounts.issue_token(db.session, user, lifetime)
+        return {"token": plain, "expires_at": token.expires_at}
+
+
+@blp.route("/tokens/current")
+class CurrentToken(MethodView):
+    @blp.response(204)
+    def delete(self):
+        """Revoke this token
+
+        Logs this device out: the token sent with this request stops working at once.
+        """
+        require_token()
+        accounts.revoke_token(db.session, g.api_token)
+        return None

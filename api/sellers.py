@@ -1,0 +1,70 @@
+"""Sellers: the businesses Tawasi keeps books for."""
+from flask.views import MethodView
+from flask_login import current_user
+
+from api.conventions import Blueprint, check_if_match, page_response
+from shared.extensions import db
+from shared.schemas.base import ListQuery
+from shared.schemas.catalogue import Seller, SellerCreate, SellerUpdate
+from shared.services import catalogue
+
+blp = Blueprint("sellers", __name__, url_prefix="/api/v1/sellers",
+                description="Businesses: a seller's own shop, or a coordinator's clients.")
+
+seller_schema = Seller()
+
+EXAMPLE = {"name": "ريم للتجميل", "whatsapp_phone": "+963944111222", "category": "cosmetics",
+           "area": "Idlib"}
+
+
+@blp.route("")
+class Sellers(MethodView):
+    @blp.arguments(ListQuery, location="query")
+    @blp.response(200, Seller(many=True))
+    def get(self, query):
+        """List sellers
+
+        The shops you work for, newest first: a seller sees its own, a coordinator
+        its clients, an admin all.
+        """
+        page = catalogue.list_sellers(db.session, current_user, limit=query["limit"], cursor=query["cursor"])
+        return page_response(page)
+
+    @blp.arguments(SellerCreate, example=EXAMPLE)
+    @blp.response(201, Seller)
+    def post(self, data):
+        """Add a seller
+
+        A seller user owns the shops it adds; a coordinator manages the client shops
+        it adds (clients without an account of their own).
+        """
+        return catalogue.create_seller(db.session, current_user, data)
+
+
+@blp.route("/<seller_id>")
+class SellerById(MethodView):
+    @blp.response(200, Seller)
+    def get(self, seller_id):
+        """Get a seller"""
+        return catalogue.get_seller(db.session, current_user, seller_id)
+
+    @blp.arguments(SellerUpdate, example={"area": "Sarmada"})
+    @blp.response(200, Seller)
+    def patch(self, changes, seller_id):
+        """Change a seller
+
+        Send only the fields to change.
+        """
+        seller = catalogue.get_seller(db.session, current_user, seller_id)
+        check_if_match(seller_schema, seller)
+        return catalogue.update_seller(db.session, seller, changes)
+
+    @blp.response(204)
+    def delete(self, seller_id):
+        """Delete a seller
+
+        Deletes the shop and its catalogue.
+        """
+        seller = catalogue.get_seller(db.session, current_user, seller_id)
+        check_if_match(seller_schema, seller)
+        catalogue.delete_seller(db.session, seller)

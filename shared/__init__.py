@@ -1,0 +1,1 @@
+"""The domain core shared by the REST API and the HTMX admin."""

@@ -1,0 +1,58 @@
+"""Command line: `flask --app wsgi users create ...`, `flask --app wsgi demo`."""
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from shared.errors import DomainError
+from shared.extensions import db
+from shared.models import Language, Role, User
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default="")
+@click.option("--language", type=click.Choice([lang.value for lang in Language]), default="ar")
+def create_user_command(email, role, password, name, language):
+    """Add a user who can log in with EMAIL and PASSWORD."""
+    from shared.services.accounts import create_user
+
+    try:
+        user = create_user(db.session, email=email, password=password, role=role,
+                           name=name, language=language)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from None
+    click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def demo_command(if_empty):
+    """Load the story's demo data: Reem's shop, Zeina and her clients."""
+    from shared.demo import PASSWORD, load_demo
+
+    if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        click.echo("Database already has data; demo not loaded.")
+        return
+    people = load_demo(db.session)
+    click.echo("Demo data loaded. Log in with any of these (password: %s):" % PASSWORD)
+    for user in people:
+        click.echo(f"  {user.role.value:12} {user.email}")
+
+
+@click.command("purge-idempotency-keys")
+def purge_command():
+    """Forget Idempotency-Keys older than 24 hours."""
+    from api.conventions import purge_idempotency_keys
+
+    click.echo(f"Purged {purge_idempotency_keys()} keys.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(purge_command)

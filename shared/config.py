@@ -1,0 +1,51 @@
+"""Configuration read from the environment, with embedded defaults for one machine."""
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def from_environment(instance_path: str) -> dict:
+    """Settings for a running app; tests override them through create_app(test_config)."""
+    default_db = f"sqlite:///{Path(instance_path) / 'tawasi.db'}"
+    database_url = os.environ.get("DATABASE_URL", default_db)
+    if database_url.startswith("postgres://"):  # Heroku-style URLs
+        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", "SY"),
+        "TOKEN_LIFETIME_DAYS": int(os.environ.get("TOKEN_LIFETIME_DAYS", "30")),
+    }
+
+
+# Settings that are the same everywhere (not secrets, not per machine).
+STATIC = {
+    "API_TITLE": "Tawasi API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_REDOC_PATH": "/docs",
+    "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc@2.5.0/bundles/redoc.standalone.js",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "JSON_SORT_KEYS": True,
+    "IDEMPOTENCY_TTL_HOURS": 24,
+}

@@ -1,0 +1,1 @@
+"""Marshmallow schemas, named for their use (ProductCreate, ProductUpdate, Product, ProductQuery)."""

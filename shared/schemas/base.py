@@ -1,0 +1,94 @@
+"""The one base schema and the fields every resource shares (numbers, money, lists)."""
+import decimal
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from shared.money import CURRENCIES
+from shared.services.pagination import MAX_LIMIT
+from shared.text import normalise_number
+
+
+class BaseSchema(ma.Schema):
+    """Unknown fields are refused (a typo must not be silently ignored)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class Integer(fields.Integer):
+    """An integer that may be typed with Arabic-Indic digits ('٣')."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("strict", False)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = normalise_number(value)
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Amount(fields.Decimal):
+    """Money: a decimal string ("150.00") in and out, Arabic-Indic digits accepted, never negative."""
+
+    default_error_messages = {
+        "invalid": "Not a valid amount: send a decimal string such as \"150.00\".",
+        "special": "Not a valid amount: send a decimal string such as \"150.00\".",
+        "too_precise": "Use at most two decimal places.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=0, error="Must not be negative."))
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault("example", "150.00")
+        super().__init__(places=2, as_string=True, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or value is None:
+            raise self.make_error("invalid")
+        if isinstance(value, float):  # a JSON number: accept, but through its text, never binary float
+            value = repr(value)
+        if isinstance(value, str):
+            value = normalise_number(value)
+        try:
+            number = decimal.Decimal(str(value))
+        except (decimal.InvalidOperation, ValueError):
+            raise self.make_error("invalid") from None
+        if not number.is_finite():
+            raise self.make_error("special")
+        if number.as_tuple().exponent < -2 and number != number.quantize(decimal.Decimal("0.01")):
+            raise self.make_error("too_precise")
+        return super()._deserialize(str(number), attr, data, **kwargs)
+
+
+class Currency(fields.String):
+    """An ISO 4217 code this product supports."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            validate=validate.OneOf(CURRENCIES, error="Unknown currency: use one of {choices}."),
+            metadata={"example": "TRY", "enum": list(CURRENCIES)},
+            **kwargs,
+        )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip().upper()
+
+
+class ListQuery(BaseSchema):
+    """?limit= and ?cursor= of every list."""
+
+    limit = Integer(
+        load_default=20,
+        validate=validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": f"Items per page, 1 to {MAX_LIMIT}."},
+    )
+    cursor = fields.String(
+        load_default=None,
+        metadata={"description": "Opaque cursor from the previous page's Link rel=\"next\"."},
+    )

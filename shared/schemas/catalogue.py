@@ -1,0 +1,86 @@
+"""Schemas of sellers and products."""
+from marshmallow import fields, validate
+
+from shared.models import SellerCategory
+from shared.schemas.base import Amount, BaseSchema, Currency, ListQuery
+
+_NAME = validate.Length(min=1, max=120)
+_CATEGORY = fields.Enum(SellerCategory, by_value=True, metadata={"example": "cosmetics"})
+
+
+class Seller(BaseSchema):
+    id = fields.String(dump_only=True, metadata={"example": "01jd3k6w7x8y9z0a1b2c3d4e5f"})
+    name = fields.String(metadata={"example": "ريم للتجميل"})
+    whatsapp_phone = fields.String(allow_none=True, metadata={"example": "+963944111222"})
+    category = fields.Enum(SellerCategory, by_value=True, metadata={"example": "cosmetics"})
+    area = fields.String(metadata={"example": "Idlib"})
+    owner_id = fields.String(allow_none=True)
+    coordinator_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class SellerCreate(BaseSchema):
+    name = fields.String(required=True, validate=_NAME, metadata={"example": "ريم للتجميل"})
+    whatsapp_phone = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=20),
+        metadata={"example": "+963944111222"},
+    )
+    category = fields.Enum(SellerCategory, by_value=True, load_default=SellerCategory.other,
+                           metadata={"example": "cosmetics"})
+    area = fields.String(load_default="", validate=validate.Length(max=120), metadata={"example": "Idlib"})
+
+
+class SellerUpdate(BaseSchema):
+    name = fields.String(validate=_NAME)
+    whatsapp_phone = fields.String(allow_none=True, validate=validate.Length(max=20))
+    category = fields.Enum(SellerCategory, by_value=True)
+    area = fields.String(validate=validate.Length(max=120))
+
+
+class Product(BaseSchema):
+    id = fields.String(dump_only=True, metadata={"example": "01jd3k7a8b9c0d1e2f3g4h5j6k"})
+    seller_id = fields.String()
+    name = fields.String(metadata={"example": "كريم مرطّب — Moisturizing cream"})
+    description = fields.String()
+    price = Amount()
+    currency = Currency()
+    available = fields.Boolean()
+    photo_url = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+_PRODUCT_NAME = validate.Length(min=1, max=200)
+_URL = validate.URL(schemes={"http", "https"}, error="Not a valid http(s) URL.")
+
+
+class ProductCreate(BaseSchema):
+    seller_id = fields.String(
+        load_default=None,
+        metadata={"description": "The shop; may be left out when you work for exactly one."},
+    )
+    name = fields.String(required=True, validate=_PRODUCT_NAME, metadata={"example": "كريم مرطّب"})
+    description = fields.String(load_default="", validate=validate.Length(max=4000))
+    price = Amount(required=True)
+    currency = Currency(required=True)
+    available = fields.Boolean(load_default=True)
+    photo_url = fields.String(load_default=None, allow_none=True, validate=_URL)
+
+
+class ProductUpdate(BaseSchema):
+    name = fields.String(validate=_PRODUCT_NAME)
+    description = fields.String(validate=validate.Length(max=4000))
+    price = Amount()
+    currency = Currency()
+    available = fields.Boolean()
+    photo_url = fields.String(allow_none=True, validate=_URL)
+
+
+class ProductQuery(ListQuery):
+    seller_id = fields.String(load_default=None)
+    q = fields.String(
+        load_default=None, validate=validate.Length(max=100),
+        metadata={"description": "Search names and descriptions; Arabic spelling variants match."},
+    )
+    available = fields.Boolean(load_default=None)

@@ -1,0 +1,1 @@
+"""Business rules. Functions take a Session, the acting user and plain values; they commit."""

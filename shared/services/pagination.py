@@ -1,0 +1,53 @@
+"""Keyset (cursor) pages, newest first: no OFFSET, no COUNT, stable while rows are added."""
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from shared.errors import Invalid
+
+T = TypeVar("T")
+MAX_LIMIT = 100
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(created_at: datetime, obj_id: str) -> str:
+    raw = json.dumps([created_at.isoformat(), obj_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        stamp, obj_id = json.loads(raw)
+        return datetime.fromisoformat(stamp), str(obj_id)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise Invalid("cursor", "is not a cursor this API gave out; start again without it") from exc
+
+
+def keyset_page(session: Session, stmt: sa.Select, model, *, limit: int, cursor: str | None) -> Page:
+    """One page of `stmt` ordered by (created_at, id) descending, after `cursor` if given."""
+    if cursor:
+        stamp, last_id = decode_cursor(cursor)
+        stmt = stmt.where(
+            sa.or_(
+                model.created_at < stamp,
+                sa.and_(model.created_at == stamp, model.id < last_id),
+            )
+        )
+    stmt = stmt.order_by(model.created_at.desc(), model.id.desc()).limit(limit + 1)
+    rows = list(session.scalars(stmt).unique())
+    if len(rows) <= limit:
+        return Page(rows, None)
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1].created_at, rows[-1].id))

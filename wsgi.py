@@ -1,0 +1,44 @@
+"""Creates the Tawasi app: `flask --app wsgi ...`, `gunicorn 'wsgi:create_app()'`."""
+import logging
+import os
+
+from flask import Flask
+
+from shared import config
+from shared.extensions import db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(config.STATIC)
+    if test_config is None:
+        app.config.update(config.from_environment(app.instance_path))
+    else:
+        app.config.update(test_config)
+    logging.basicConfig(level=logging.INFO)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import shared.models  # noqa: F401  (every table registered before migrations look)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    import api
+
+    api.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from shared import cli
+
+    cli.init_app(app)
