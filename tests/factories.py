@@ -5,7 +5,9 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from shared.extensions import db
-from shared.models import Product, Role, Seller, SellerCategory, User
+from shared.models import (
+    Customer, Order, OrderLine, OrderStatus, Product, Role, Seller, SellerCategory, User,
+)
 from shared.services.accounts import hash_password
 
 PASSWORD = "secret-password"
@@ -48,3 +50,52 @@ class ProductFactory(BaseFactory):
     description = ""
     price = Decimal("100.00")
     currency = "TRY"
+
+
+class CustomerFactory(BaseFactory):
+    class Meta:
+        model = Customer
+
+    seller = factory.SubFactory(SellerFactory)
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    phone = factory.Sequence(lambda n: f"+9639441{n:05d}")
+    area = "Idlib"
+
+
+class OrderFactory(BaseFactory):
+    """An order with no lines; use OrderLineFactory (or `with_lines`) and recompute `total`."""
+
+    class Meta:
+        model = Order
+
+    seller = factory.SubFactory(SellerFactory)
+    customer = factory.SubFactory(CustomerFactory, seller=factory.SelfAttribute("..seller"))
+    number = factory.Sequence(lambda n: n + 1)
+    currency = "TRY"
+    status = OrderStatus.pending
+    total = Decimal("0.00")
+
+
+class OrderLineFactory(BaseFactory):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    product = factory.SubFactory(ProductFactory, seller=factory.SelfAttribute("..order.seller"))
+    product_name = factory.SelfAttribute("product.name")
+    unit_price = factory.SelfAttribute("product.price")
+    quantity = 1
+
+
+def order_with_lines(seller, items, *, status=OrderStatus.pending, customer=None, **kwargs) -> Order:
+    """An order of `items` [(product, quantity), ...] with its total computed, in one commit."""
+    order = OrderFactory.build(seller=seller, status=status,
+                               customer=customer or CustomerFactory(seller=seller), **kwargs)
+    for position, (product, quantity) in enumerate(items):
+        order.lines.append(OrderLine(product=product, product_name=product.name, position=position,
+                                     unit_price=product.price, quantity=quantity))
+    order.currency = items[0][0].currency if items else order.currency
+    order.total = sum((line.line_total for line in order.lines), Decimal("0.00"))
+    db.session.add(order)
+    db.session.commit()
+    return order
