@@ -31,6 +31,7 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": os.environ.get("REDIS_URL"),
         "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", "SY"),
+        "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Damascus"),
         "TOKEN_LIFETIME_DAYS": int(os.environ.get("TOKEN_LIFETIME_DAYS", "30")),
     }
 

@@ -23,6 +23,7 @@ def app(tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": url,
         "DEFAULT_PHONE_REGION": "SY",
         "TOKEN_LIFETIME_DAYS": 30,
+        "TIMEZONE": "Asia/Damascus",
     })
     with app.app_context():
         db.drop_all()

@@ -1,0 +1,15 @@
+"""Calendar days as people mean them (their local time zone), as UTC instants for queries."""
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+
+def day_start_utc(day: date, tz_name: str) -> datetime:
+    """The first instant of `day` in the zone, in UTC."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz_name)).astimezone(timezone.utc)
+
+
+def day_range_utc(start: date | None, end: date | None, tz_name: str) -> tuple[datetime | None, datetime | None]:
+    """[start 00:00, day after end 00:00) in UTC; either end may be open (None)."""
+    lower = day_start_utc(start, tz_name) if start else None
+    upper = day_start_utc(end + timedelta(days=1), tz_name) if end else None
+    return lower, upper

@@ -1,0 +1,41 @@
+"""The order life cycle: pending -> confirmed -> purchased -> delivered, cancelled before delivered.
+
+The one place that decides whether a status change is allowed; it also records the
+change in the order's history. Callers (the orders service, market runs) commit.
+"""
+from shared.errors import Conflict
+from shared.models import Order, OrderEvent, OrderStatus, User, utcnow
+
+S = OrderStatus
+ALLOWED: dict[OrderStatus, tuple[OrderStatus, ...]] = {
+    S.pending: (S.confirmed, S.cancelled),
+    S.confirmed: (S.purchased, S.cancelled),
+    S.purchased: (S.delivered, S.cancelled),
+    S.delivered: (),
+    S.cancelled: (),
+}
+# Lines (products, quantities) may change only before the goods are bought.
+EDITABLE = (S.pending, S.confirmed)
+
+
+def apply_transition(order: Order, to: OrderStatus, actor: User | None) -> OrderEvent:
+    """Move `order` to `to` and append the history event.
+
+    :raise Conflict: the change is not allowed from the order's current status; the
+        error carries `allowed`, the statuses it may move to.
+    """
+    current = order.status
+    allowed = ALLOWED[current]
+    if to not in allowed:
+        names = ", ".join(s.value for s in allowed) or "none (it is final)"
+        raise Conflict(
+            f"Order {order.number} is {current.value} and cannot become {to.value}. "
+            f"Allowed next: {names}.",
+            current=current.value, allowed=[s.value for s in allowed],
+        )
+    order.status = to
+    if to == S.delivered:
+        order.delivered_at = utcnow()
+    event = OrderEvent(from_status=current, to_status=to, actor=actor, at=utcnow())
+    order.events.append(event)
+    return event
