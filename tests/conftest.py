@@ -3,11 +3,26 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 
 from shared.extensions import db
 from wsgi import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class FreshContextClient(FlaskClient):
+    """Each request sees what a new app context would: an empty `g`, nothing cached in the session.
+
+    Tests keep one app context open (for factories), and Flask reuses it for requests
+    made inside it; without this, flask-login's cached user would outlive its request.
+    """
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        db.session.expire_all()
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +40,7 @@ def app(tmp_path_factory):
         "TOKEN_LIFETIME_DAYS": 30,
         "TIMEZONE": "Asia/Damascus",
     })
+    app.test_client_class = FreshContextClient
     with app.app_context():
         db.drop_all()
         db.create_all()
