@@ -47,7 +47,11 @@ class Products(MethodView):
 class ProductById(MethodView):
     @blp.response(200, Product)
     def get(self, product_id):
-        """Get a product"""
+        """Get a product
+
+        One product of a shop you work for, with an ETag; send it back as If-None-Match
+        to get 304 Not Modified when nothing changed.
+        """
         return catalogue.get_product(db.session, current_user, product_id)
 
     @blp.arguments(ProductUpdate, example={"price": "175.00", "available": False})
@@ -64,7 +68,10 @@ class ProductById(MethodView):
 
     @blp.response(204)
     def delete(self, product_id):
-        """Delete a product"""
+        """Delete a product
+
+        Removes it from the catalogue. Orders that included it keep its name and price.
+        """
         product = catalogue.get_product(db.session, current_user, product_id)
         check_if_match(product_schema, product)
         catalogue.delete_product(db.session, product)

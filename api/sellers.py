@@ -45,7 +45,10 @@ class Sellers(MethodView):
 class SellerById(MethodView):
     @blp.response(200, Seller)
     def get(self, seller_id):
-        """Get a seller"""
+        """Get a seller
+
+        One shop you work for, with an ETag; send it back as If-None-Match to get 304.
+        """
         return catalogue.get_seller(db.session, current_user, seller_id)
 
     @blp.arguments(SellerUpdate, example={"area": "Sarmada"})

@@ -1,0 +1,90 @@
+"""CLI commands, and Alembic migrations that build exactly the models' schema."""
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from shared.extensions import db
+from shared.models import Product, Role, Seller, User
+from wsgi import create_app
+
+
+def test_users_create(runner):
+    result = runner.invoke(args=["users", "create", "zeina@example.com", "--role", "coordinator",
+                                 "--password", "long-enough-pw"])
+
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.email == "zeina@example.com"))
+    assert user.role == Role.coordinator
+    assert user.password_hash != "long-enough-pw"
+
+
+def test_users_create_refuses_a_duplicate(runner):
+    args = ["users", "create", "a@example.com", "--role", "admin", "--password", "long-enough-pw"]
+    runner.invoke(args=args)
+
+    result = runner.invoke(args=args)
+
+    assert result.exit_code != 0
+    assert "already exists" in result.output
+
+
+def test_users_create_refuses_a_short_password(runner):
+    result = runner.invoke(args=["users", "create", "a@example.com", "--role", "admin", "--password", "short"])
+
+    assert result.exit_code != 0
+    assert "at least 8" in result.output
+
+
+def test_demo_loads_the_story_once(runner):
+    first = runner.invoke(args=["demo", "--if-empty"])
+    second = runner.invoke(args=["demo", "--if-empty"])
+
+    assert first.exit_code == 0, first.output
+    assert "reem@example.com" in first.output
+    assert "already has data" in second.output
+    reem = db.session.scalar(sa.select(User).where(User.email == "reem@example.com"))
+    shop = db.session.scalar(sa.select(Seller).where(Seller.owner_id == reem.id))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Product)
+                             .where(Product.seller_id == shop.id)) >= 12
+    zeina = db.session.scalar(sa.select(User).where(User.email == "zeina@example.com"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Seller)
+                             .where(Seller.coordinator_id == zeina.id)) == 5
+
+
+def test_demo_logins_work(client, runner):
+    runner.invoke(args=["demo"])
+
+    response = client.post("/api/v1/auth/tokens",
+                           json={"email": "reem@example.com", "password": "tawasi-demo"})
+
+    assert response.status_code == 201
+
+
+def test_migrations_build_the_models_schema(app, tmp_path):
+    """`db upgrade` on an empty database gives exactly what the models declare."""
+    from flask_migrate import upgrade
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    fresh = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+    with fresh.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:  # use a schema of its own, not the test tables
+                conn.execute(sa.text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
+                conn.execute(sa.text("CREATE SCHEMA migration_check"))
+            db.engine.dispose()
+            fresh.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+                "connect_args": {"options": "-csearch_path=migration_check"}}
+    fresh = create_app({**fresh.config, "TESTING": True})
+    with fresh.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+                                    db.metadata)
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA migration_check CASCADE"))
+        db.engine.dispose()
+
+    assert diff == []

@@ -1,0 +1,299 @@
+"""The API conventions every resource shares: cursors, idempotency, ETags, problem+json."""
+import re
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from shared.extensions import db
+from shared.models import Product
+from tests.factories import ProductFactory, SellerFactory
+
+
+@pytest.fixture
+def shop():
+    return SellerFactory()
+
+
+@pytest.fixture
+def headers(auth, shop):
+    return auth(shop.owner)
+
+
+def next_link(response):
+    match = re.match(r'<([^>]+)>; rel="next"', response.headers.get("Link", ""))
+    return match.group(1) if match else None
+
+
+# --- cursor pagination -----------------------------------------------------------
+
+
+def walk(client, url, headers):
+    pages = []
+    while url:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        pages.append([p["id"] for p in response.json])
+        url = next_link(response)
+    return pages
+
+
+@pytest.mark.parametrize("same_instant", [False, True], ids=["distinct-times", "same-instant"])
+def test_cursor_pages_have_no_duplicates_or_gaps(client, headers, shop, same_instant):
+    stamp = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    products = [
+        ProductFactory(seller=shop, created_at=stamp if same_instant else stamp.replace(minute=i))
+        for i in range(13)
+    ]
+
+    pages = walk(client, "/api/v1/products?limit=5", headers)
+
+    assert [len(p) for p in pages] == [5, 5, 3]
+    seen = [pid for page in pages for pid in page]
+    assert len(seen) == len(set(seen)) == 13
+    if not same_instant:  # newest first
+        assert seen == [p.id for p in reversed(products)]
+
+
+def test_rows_added_while_paging_do_not_shift_later_pages(client, headers, shop):
+    for minute in range(6):
+        ProductFactory(seller=shop, created_at=datetime(2026, 11, 20, 8, minute, tzinfo=timezone.utc))
+    first = client.get("/api/v1/products?limit=3", headers=headers)
+
+    ProductFactory(seller=shop, created_at=datetime(2026, 11, 21, tzinfo=timezone.utc))
+    second = client.get(next_link(first), headers=headers)
+
+    assert len(second.json) == 3
+    assert not set(p["id"] for p in first.json) & set(p["id"] for p in second.json)
+    assert next_link(second) is None
+
+
+def test_next_link_keeps_the_filters(client, headers, shop):
+    ProductFactory.create_batch(3, seller=shop, name="كريم")
+
+    link = next_link(client.get("/api/v1/products?limit=2&q=كريم", headers=headers))
+
+    assert "q=" in link and "limit=2" in link and "cursor=" in link
+
+
+@pytest.mark.parametrize("query", ["limit=101", "limit=0", "limit=-3", "limit=abc", "cursor=garbage!!"])
+def test_bad_paging_parameters_are_422(client, headers, query):
+    response = client.get(f"/api/v1/products?{query}", headers=headers)
+
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+
+
+def test_limit_in_arabic_digits(client, headers, shop):
+    ProductFactory.create_batch(3, seller=shop)
+
+    response = client.get("/api/v1/products?limit=٢", headers=headers)
+
+    assert response.status_code == 200
+    assert len(response.json) == 2
+
+
+def test_default_page_is_20(client, headers, shop):
+    ProductFactory.create_batch(21, seller=shop)
+
+    response = client.get("/api/v1/products", headers=headers)
+
+    assert len(response.json) == 20
+    assert next_link(response)
+
+
+# --- Idempotency-Key -------------------------------------------------------------
+
+BODY = {"name": "مرطب", "price": "150", "currency": "TRY"}
+
+
+def product_count():
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Product))
+
+
+def test_retry_with_same_key_returns_first_response_and_creates_nothing(client, headers):
+    keyed = {**headers, "Idempotency-Key": "order-7f3a"}
+
+    first = client.post("/api/v1/products", json=BODY, headers=keyed)
+    retry = client.post("/api/v1/products", json=BODY, headers=keyed)
+
+    assert first.status_code == retry.status_code == 201
+    assert retry.json == first.json
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert product_count() == 1
+
+
+def test_same_key_with_a_different_body_is_422(client, headers):
+    keyed = {**headers, "Idempotency-Key": "k-1"}
+    client.post("/api/v1/products", json=BODY, headers=keyed)
+
+    response = client.post("/api/v1/products", json={**BODY, "price": "200"}, headers=keyed)
+
+    assert response.status_code == 422
+    assert "different request" in response.json["detail"]
+    assert product_count() == 1
+
+
+def test_keys_belong_to_one_user(client, auth, headers):
+    other = SellerFactory()
+    client.post("/api/v1/products", json=BODY, headers={**headers, "Idempotency-Key": "same"})
+
+    response = client.post("/api/v1/products", json=BODY,
+                           headers={**auth(other.owner), "Idempotency-Key": "same"})
+
+    assert response.status_code == 201
+    assert response.json["seller_id"] == other.id
+    assert product_count() == 2
+
+
+def test_without_a_key_each_post_creates(client, headers):
+    client.post("/api/v1/products", json=BODY, headers=headers)
+    client.post("/api/v1/products", json=BODY, headers=headers)
+
+    assert product_count() == 2
+
+
+def test_a_refused_request_is_replayed_too(client, headers):
+    keyed = {**headers, "Idempotency-Key": "bad"}
+    first = client.post("/api/v1/products", json={**BODY, "price": "-1"}, headers=keyed)
+
+    retry = client.post("/api/v1/products", json={**BODY, "price": "-1"}, headers=keyed)
+
+    assert first.status_code == retry.status_code == 422
+    assert retry.json == first.json
+
+
+def test_keys_expire_after_24_hours(client, headers, time_machine):
+    time_machine.move_to("2026-11-01T10:00:00Z", tick=False)
+    keyed = {**headers, "Idempotency-Key": "old"}
+    client.post("/api/v1/products", json=BODY, headers=keyed)
+
+    time_machine.move_to("2026-11-01T20:00:00Z", tick=False)
+    assert client.post("/api/v1/products", json=BODY, headers=keyed).headers.get("Idempotent-Replayed")
+    time_machine.move_to("2026-11-02T10:00:01Z", tick=False)
+    assert client.post("/api/v1/products", json=BODY, headers=keyed).status_code == 201
+
+    assert product_count() == 2
+
+
+# --- ETag, If-None-Match, If-Match ---------------------------------------------
+
+
+def test_get_has_an_etag_and_answers_304_when_unchanged(client, headers, shop):
+    product = ProductFactory(seller=shop)
+    first = client.get(f"/api/v1/products/{product.id}", headers=headers)
+
+    again = client.get(f"/api/v1/products/{product.id}",
+                       headers={**headers, "If-None-Match": first.headers["ETag"]})
+
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert again.status_code == 304
+    assert again.data == b""
+
+
+def test_etag_changes_when_the_product_changes(client, headers, shop):
+    product = ProductFactory(seller=shop)
+    url = f"/api/v1/products/{product.id}"
+    etag = client.get(url, headers=headers).headers["ETag"]
+
+    client.patch(url, json={"price": "1.00"}, headers=headers)
+    response = client.get(url, headers={**headers, "If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert response.headers["ETag"] != etag
+
+
+def test_patch_with_current_if_match_succeeds(client, headers, shop):
+    product = ProductFactory(seller=shop)
+    url = f"/api/v1/products/{product.id}"
+    etag = client.get(url, headers=headers).headers["ETag"]
+
+    response = client.patch(url, json={"price": "5.00"}, headers={**headers, "If-Match": etag})
+
+    assert response.status_code == 200
+    assert response.headers["ETag"] == client.get(url, headers=headers).headers["ETag"]
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_stale_if_match_is_412(client, headers, shop, method):
+    product = ProductFactory(seller=shop, price="10.00")
+    url = f"/api/v1/products/{product.id}"
+    stale = client.get(url, headers=headers).headers["ETag"]
+    client.patch(url, json={"price": "12.00"}, headers=headers)  # someone else's change
+
+    response = getattr(client, method)(url, json={"price": "11.00"} if method == "patch" else None,
+                                       headers={**headers, "If-Match": stale})
+
+    assert response.status_code == 412
+    assert response.content_type == "application/problem+json"
+    assert "changed since you read it" in response.json["detail"]
+    assert client.get(url, headers=headers).json["price"] == "12.00"
+
+
+def test_seller_updates_honour_if_match_too(client, headers, shop):
+    response = client.patch(f"/api/v1/sellers/{shop.id}", json={"area": "Azaz"},
+                            headers={**headers, "If-Match": '"stale"'})
+
+    assert response.status_code == 412
+
+
+# --- problem+json for every error ------------------------------------------------
+
+
+def test_malformed_json_is_400_problem(client, headers):
+    response = client.post("/api/v1/products", data='{"name": "x",', headers=headers,
+                           content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.content_type == "application/problem+json"
+    assert response.json["title"] == "Bad Request"
+    assert "not valid JSON" in response.json["detail"]
+
+
+def test_unknown_route_is_404_problem(client):
+    response = client.get("/api/v1/no-such-thing")
+
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+    assert response.json == {"type": "about:blank", "title": "Not Found", "status": 404,
+                             "detail": "There is nothing at this address. Check the URL against /docs."}
+
+
+def test_wrong_method_is_405_problem_with_allow(client, headers):
+    response = client.put("/api/v1/products", headers=headers)
+
+    assert response.status_code == 405
+    assert response.content_type == "application/problem+json"
+    assert "GET" in response.headers["Allow"] and "POST" in response.headers["Allow"]
+
+
+def test_too_large_body_is_413_problem(client, headers):
+    response = client.post("/api/v1/products", data="x" * (1024 * 1024 + 1), headers=headers,
+                           content_type="application/json")
+
+    assert response.status_code == 413
+    assert response.content_type == "application/problem+json"
+
+
+def test_unknown_id_is_404_problem_saying_what(client, headers):
+    response = client.get("/api/v1/products/nope", headers=headers)
+
+    assert response.status_code == 404
+    assert response.json["detail"] == "No product with id 'nope' in your account."
+
+
+def test_unhandled_error_is_500_problem_without_internals(tmp_path):
+    from wsgi import create_app
+
+    app = create_app({"TESTING": False, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+
+    @app.get("/api/v1/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/api/v1/boom")
+
+    assert response.status_code == 500
+    assert response.content_type == "application/problem+json"
+    assert "secret" not in response.get_data(as_text=True)
