@@ -49,4 +49,7 @@ STATIC = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "JSON_SORT_KEYS": True,
     "IDEMPOTENCY_TTL_HOURS": 24,
+    "COMPRESS_MIMETYPES": ["application/json", "application/problem+json", "text/html",
+                           "text/css", "application/javascript"],
+    "COMPRESS_MIN_SIZE": 500,
 }

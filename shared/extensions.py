@@ -2,6 +2,7 @@
 import sqlite3
 
 import sqlalchemy as sa
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,6 +25,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
+compress = Compress()
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

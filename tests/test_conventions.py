@@ -297,3 +297,31 @@ def test_unhandled_error_is_500_problem_without_internals(tmp_path):
     assert response.status_code == 500
     assert response.content_type == "application/problem+json"
     assert "secret" not in response.get_data(as_text=True)
+
+
+# --- small responses for slow networks -------------------------------------------
+
+
+def test_lists_are_gzipped_and_arabic_is_utf8(client, headers, shop):
+    ProductFactory.create_batch(10, seller=shop, name="كريم مرطّب للوجه", description="للبشرة الجافة")
+
+    response = client.get("/api/v1/products", headers={**headers, "Accept-Encoding": "gzip"})
+
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    import gzip
+    body = gzip.decompress(response.data).decode()
+    assert "كريم مرطّب" in body and "\\u" not in body
+
+
+def test_if_match_with_the_etag_of_a_gzipped_read_works(client, headers, shop):
+    product = ProductFactory(seller=shop, description="وصف طويل " * 100)
+    url = f"/api/v1/products/{product.id}"
+    etag = client.get(url, headers={**headers, "Accept-Encoding": "gzip"}).headers["ETag"]
+    assert etag.endswith(':gzip"')
+
+    unchanged = client.get(url, headers={**headers, "Accept-Encoding": "gzip", "If-None-Match": etag})
+    patched = client.patch(url, json={"price": "1.00"}, headers={**headers, "If-Match": etag})
+
+    assert unchanged.status_code == 304
+    assert patched.status_code == 200
