@@ -5,7 +5,7 @@ import os
 from flask import Flask
 
 from shared import config
-from shared.extensions import compress, db, login_manager, migrate
+from shared.extensions import compress, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -31,6 +31,7 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     compress.init_app(app)
+    limiter.init_app(app)
     app.json.ensure_ascii = False  # Arabic as UTF-8: a third of the bytes of \u escapes
 
 

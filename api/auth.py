@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from api.conventions import Blueprint, require_token
 from shared.errors import Unauthenticated
-from shared.extensions import db, login_manager
+from shared.extensions import db, limiter, login_manager
 from shared.models import User
 from shared.schemas.accounts import Token, TokenCreate
 from shared.services import accounts
@@ -47,12 +47,14 @@ class Tokens(MethodView):
     @blp.arguments(TokenCreate, example={"email": "reem@example.com", "password": "correct horse battery"})
     @blp.response(201, Token, example={"token": "q3Vb2n-kZ", "expires_at": "2026-12-26T10:00:00+00:00"})
     @blp.doc(security=[])
+    @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
     def post(self, data):
         """Get a token
 
         Exchange an email and password for a bearer token. Send it on every other
         call as `Authorization: Bearer <token>`. A wrong email or password is a 401
-        with the same message either way.
+        with the same message either way. Too many attempts from one address are
+        answered 429 with Retry-After.
         """
         user = accounts.authenticate(db.session, data["email"], data["password"])
         lifetime = timedelta(days=current_app.config["TOKEN_LIFETIME_DAYS"])

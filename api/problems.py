@@ -33,6 +33,7 @@ _DETAILS = {
     405: "This address does not accept that method.",
     413: "The request body is too large.",
     415: "Send the body as JSON with Content-Type: application/json.",
+    429: "Too many attempts. Wait a little (see Retry-After) and try again.",
     500: "Something went wrong on our side. It was logged; try again later.",
 }
 

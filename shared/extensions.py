@@ -3,6 +3,8 @@ import sqlite3
 
 import sqlalchemy as sa
 from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,6 +28,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 compress = Compress()
+# Shared across servers through Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI).
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

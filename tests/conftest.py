@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
 
-from shared.extensions import db
+from shared.extensions import db, limiter
 from wsgi import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -52,6 +52,7 @@ def _app_context(app):
     """Each test runs in an app context and leaves empty tables behind it."""
     with app.app_context():
         yield
+        limiter.reset()
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:  # DELETE beats TRUNCATE on a few small tables

@@ -113,3 +113,15 @@ def test_login_with_missing_fields_is_422(client):
 
     assert response.status_code == 422
     assert set(response.json["errors"]) == {"email", "password"}
+
+
+def test_too_many_logins_from_one_address_are_429(client):
+    user = UserFactory()
+    for _ in range(10):
+        assert login(client, user.email, "wrong-password").status_code == 401
+
+    response = login(client, user.email)
+
+    assert response.status_code == 429
+    assert response.content_type == "application/problem+json"
+    assert int(response.headers["Retry-After"]) > 0
