@@ -1,9 +1,8 @@
 """Bearer-token authentication for the API: issuing, revoking, and loading the user."""
 from datetime import timedelta
 
-from flask import current_app, g, request
+from flask import current_app, g
 from flask.views import MethodView
-from flask_login import current_user
 
 from api.conventions import Blueprint, require_token
 from shared.errors import Unauthenticated

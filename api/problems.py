@@ -7,7 +7,7 @@ one place where errors of the whole app take their shape.
 import logging
 
 import marshmallow as ma
-from flask import Response, current_app, json, request
+from flask import Response, json, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 

@@ -1,5 +1,4 @@
 """Tokens: issue, use, revoke, expire; 401 problem+json without one."""
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -25,7 +24,7 @@ def test_login_returns_a_token_that_authenticates(client):
 
 
 def test_login_email_is_case_insensitive(client):
-    user = UserFactory(email="reem@example.com")
+    UserFactory(email="reem@example.com")
 
     assert login(client, "Reem@Example.COM").status_code == 201
 

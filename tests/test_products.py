@@ -3,8 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from shared.models import Role
-from tests.factories import ProductFactory, SellerFactory, UserFactory
+from tests.factories import ProductFactory, SellerFactory
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from shared.models import SellerCategory
 from shared.schemas.base import Amount, BaseSchema, Currency, ListQuery
 
 _NAME = validate.Length(min=1, max=120)
-_CATEGORY = fields.Enum(SellerCategory, by_value=True, metadata={"example": "cosmetics"})
 
 
 class Seller(BaseSchema):
