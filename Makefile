@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install openapi clean
+.PHONY: run test bench install openapi clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ run: install
 
 test: install
 	scripts/test
+
+bench: install
+	$(BIN)/python scripts/bench.py
 
 openapi: install
 	$(FLASK) openapi write --format=yaml openapi.yaml
