@@ -99,3 +99,21 @@ def order_with_lines(seller, items, *, status=OrderStatus.pending, customer=None
     db.session.add(order)
     db.session.commit()
     return order
+
+
+# --- market runs (appended: imports kept here so the file above stays untouched) ---------
+from datetime import date  # noqa: E402
+
+from shared.models import MarketRun, MarketRunStatus  # noqa: E402
+
+
+class MarketRunFactory(BaseFactory):
+    """A planned run with no orders; link orders with `order.market_run = run`."""
+
+    class Meta:
+        model = MarketRun
+
+    seller = factory.SubFactory(SellerFactory)
+    run_date = factory.LazyFunction(lambda: date(2025, 5, 16))
+    currency = "TRY"
+    status = MarketRunStatus.planned

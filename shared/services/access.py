@@ -15,7 +15,7 @@ from shared.models import Role, Seller, User
 T = TypeVar("T")
 
 # What a person calls each kind of row in a "not found" message.
-_NOUNS = {"Seller": "seller", "Product": "product"}
+_NOUNS = {"Seller": "seller", "Product": "product", "MarketRun": "market run"}
 
 
 def seller_visibility(user: User) -> sa.ColumnElement[bool]:

@@ -1,0 +1,376 @@
+"""Market runs: the weekly trip to the market, its shopping list, what it cost and earned.
+
+Rules decided here (the API and the admin share them):
+- A run covers confirmed orders of one seller in one currency, each in no other run.
+  Without explicit order ids a new run takes every such order; a run with nothing to
+  buy is refused (422), so a mistaken tap creates nothing.
+- An order cancelled after the run was planned stays linked but never counts: not on
+  the shopping list, not in revenue, not in `order_count`.
+- cost = sum of the per-product actual costs + the run-level `actual_cost`, counting
+  whichever were recorded; None when neither was. margin = revenue - cost (None
+  without a cost). All in the run's currency.
+- Orders, costs and dates may change; orders may be added, removed and the run
+  deleted only while it is `planned`.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from shared.errors import Conflict, Invalid, NotFound
+from shared.models import (
+    MarketRun, MarketRunCost, MarketRunStatus, Order, OrderLine, OrderStatus, Product, Seller, User,
+    utcnow,
+)
+from shared.models.base import Money
+from shared.services.access import get_for, scoped, seller_for_write
+from shared.services.order_status import apply_transition
+from shared.services.pagination import Page, keyset_page
+
+ZERO = Decimal("0.00")
+_RUN_OPTIONS = (selectinload(MarketRun.orders), selectinload(MarketRun.costs))
+
+
+@dataclass
+class RunFigures:
+    """What a run earned and cost, in its currency (set on each run as `run.figures`)."""
+
+    order_count: int = 0
+    revenue: Decimal = ZERO
+    cost: Decimal | None = None
+
+    @property
+    def margin(self) -> Decimal | None:
+        return None if self.cost is None else self.revenue - self.cost
+
+
+@dataclass
+class ShoppingItem:
+    product_id: str | None
+    name: str
+    quantity: int
+    expected_cost: Decimal
+    actual_cost: Decimal | None
+
+
+@dataclass
+class ShoppingList:
+    market_run_id: str
+    currency: str
+    items: list[ShoppingItem] = field(default_factory=list)
+    actual_total: Decimal | None = None
+
+    @property
+    def expected_total(self) -> Decimal:
+        return sum((item.expected_cost for item in self.items), ZERO)
+
+
+@dataclass
+class RunFilter:
+    seller_id: str | None = None
+    status: MarketRunStatus | None = None
+
+
+# --- figures (grouped queries, never one per run) --------------------------------------
+
+
+def _counted(stmt: sa.Select) -> sa.Select:
+    """Only orders that still count: a cancelled order stays linked but is left out."""
+    return stmt.where(Order.status != OrderStatus.cancelled)
+
+
+def attach_figures(session: Session, runs: list[MarketRun]) -> list[MarketRun]:
+    """Set `run.figures` on every run with two grouped queries, whatever the number of runs."""
+    if not runs:
+        return runs
+    ids = [run.id for run in runs]
+    sales = session.execute(_counted(
+        sa.select(Order.market_run_id, sa.func.count(Order.id), sa.func.sum(Order.total))
+        .where(Order.market_run_id.in_(ids))
+        .group_by(Order.market_run_id)
+    )).all()
+    line_costs = session.execute(
+        sa.select(MarketRunCost.market_run_id, sa.func.sum(MarketRunCost.actual_cost))
+        .where(MarketRunCost.market_run_id.in_(ids))
+        .group_by(MarketRunCost.market_run_id)
+    ).all()
+    sales_by_run = {run_id: (count, total) for run_id, count, total in sales}
+    costs_by_run = dict(line_costs)
+    for run in runs:
+        count, total = sales_by_run.get(run.id, (0, ZERO))
+        recorded = [c for c in (costs_by_run.get(run.id), run.actual_cost) if c is not None]
+        run.figures = RunFigures(order_count=count, revenue=total or ZERO,
+                                 cost=sum(recorded, ZERO) if recorded else None)
+    return runs
+
+
+def _refreshed(session: Session, run: MarketRun) -> MarketRun:
+    """The run as it is after a commit, with its orders, costs and figures loaded."""
+    run = session.scalars(sa.select(MarketRun).where(MarketRun.id == run.id)
+                          .options(*_RUN_OPTIONS).execution_options(populate_existing=True)).one()
+    return attach_figures(session, [run])[0]
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def list_market_runs(session: Session, user: User, filters: RunFilter, *,
+                     limit: int, cursor: str | None) -> Page[MarketRun]:
+    stmt = scoped(sa.select(MarketRun), MarketRun, user).options(*_RUN_OPTIONS)
+    if filters.seller_id:
+        stmt = stmt.where(MarketRun.seller_id == filters.seller_id)
+    if filters.status:
+        stmt = stmt.where(MarketRun.status == filters.status)
+    page = keyset_page(session, stmt, MarketRun, limit=limit, cursor=cursor)
+    attach_figures(session, page.items)
+    return page
+
+
+def get_market_run(session: Session, user: User, run_id: str) -> MarketRun:
+    """:raise NotFound: no such run, or one of a shop the user does not work for."""
+    run = get_for(session, user, MarketRun, run_id, options=_RUN_OPTIONS)
+    return attach_figures(session, [run])[0]
+
+
+def shopping_list(session: Session, run: MarketRun) -> ShoppingList:
+    """Products summed over the run's counted orders: one grouped query.
+
+    `expected_cost` is what the customers pay for the item at their order prices;
+    `actual_cost` what was recorded as paid at the market (None until recorded). A
+    product since deleted from the catalogue keeps the name its orders were placed with.
+    """
+    deleted_key = sa.case((OrderLine.product_id.is_(None), OrderLine.product_name))
+    rows = session.execute(_counted(
+        sa.select(
+            OrderLine.product_id,
+            sa.func.coalesce(Product.name, sa.func.max(OrderLine.product_name)),
+            sa.func.sum(OrderLine.quantity),
+            sa.type_coerce(sa.func.sum(OrderLine.unit_price * OrderLine.quantity), Money),
+            sa.func.max(MarketRunCost.actual_cost),
+        )
+        .join(Order, Order.id == OrderLine.order_id)
+        .outerjoin(Product, Product.id == OrderLine.product_id)
+        .outerjoin(MarketRunCost, sa.and_(MarketRunCost.market_run_id == Order.market_run_id,
+                                          MarketRunCost.product_id == OrderLine.product_id))
+        .where(Order.market_run_id == run.id)
+        .group_by(OrderLine.product_id, Product.name, deleted_key)
+        .order_by(sa.func.coalesce(Product.name, sa.func.max(OrderLine.product_name)),
+                  OrderLine.product_id)
+    )).all()
+    items = [ShoppingItem(product_id=pid, name=name, quantity=int(qty), expected_cost=expected,
+                          actual_cost=actual)
+             for pid, name, qty, expected, actual in rows]
+    figures = getattr(run, "figures", None) or attach_figures(session, [run])[0].figures
+    return ShoppingList(market_run_id=run.id, currency=run.currency, items=items,
+                        actual_total=figures.cost)
+
+
+# --- choosing orders ---------------------------------------------------------------------
+
+
+def _orders_named(session: Session, seller_id: str, order_ids: list[str]) -> list[Order]:
+    """The seller's orders with these ids, locked, checked one by one.
+
+    :raise NotFound: an id is not an order of this seller.
+    :raise Conflict: an order is not confirmed, or is in another run.
+    """
+    wanted = list(dict.fromkeys(order_ids))
+    orders = session.scalars(
+        sa.select(Order).where(Order.id.in_(wanted), Order.seller_id == seller_id).with_for_update()
+    ).all()
+    by_id = {order.id: order for order in orders}
+    missing = [order_id for order_id in wanted if order_id not in by_id]
+    if missing:
+        raise NotFound(f"No order with id {missing[0]!r} in this shop.", order_ids=missing)
+    for order in (by_id[order_id] for order_id in wanted):
+        if order.status != OrderStatus.confirmed:
+            raise Conflict(
+                f"Order {order.number} is {order.status.value}: only confirmed orders go on a "
+                "market run. Confirm it first.",
+                order_id=order.id, order_number=order.number, order_status=order.status.value,
+            )
+    return [by_id[order_id] for order_id in wanted]
+
+
+def _check_free(orders: list[Order], run: MarketRun | None) -> list[Order]:
+    """Orders not yet in `run`; :raise Conflict: one is in another run."""
+    for order in orders:
+        if order.market_run_id is not None and (run is None or order.market_run_id != run.id):
+            raise Conflict(
+                f"Order {order.number} is already in another market run; remove it from that "
+                "run first.",
+                order_id=order.id, order_number=order.number, market_run_id=order.market_run_id,
+            )
+    return [order for order in orders if run is None or order.market_run_id != run.id]
+
+
+def _one_currency(orders: list[Order], currency: str | None) -> str:
+    """The currency all `orders` share (`currency` when given). :raise Invalid: they differ."""
+    currencies = sorted({order.currency for order in orders})
+    if currency is not None:
+        other = [order for order in orders if order.currency != currency]
+        if other:
+            raise Invalid("order_ids", f"order {other[0].number} is in {other[0].currency}, "
+                          f"this run buys in {currency}: a run has one currency",
+                          currencies=currencies)
+        return currency
+    if len(currencies) > 1:
+        raise Invalid("order_ids", f"these orders are in {', '.join(currencies)}: a run has one "
+                      "currency, make one run per currency", currencies=currencies)
+    return currencies[0]
+
+
+def _waiting_orders(session: Session, seller: Seller, currency: str | None) -> tuple[list[Order], str]:
+    """Every confirmed order of the seller in no run (in `currency` if given), locked."""
+    stmt = sa.select(Order).where(
+        Order.seller_id == seller.id, Order.status == OrderStatus.confirmed,
+        Order.market_run_id.is_(None),
+    )
+    if currency is not None:
+        stmt = stmt.where(Order.currency == currency)
+    orders = session.scalars(stmt.order_by(Order.number).with_for_update()).all()
+    if not orders:
+        where = f" in {currency}" if currency else ""
+        raise Invalid("order_ids", f"no confirmed orders{where} are waiting for a market run: "
+                      "confirm orders first, or name them in order_ids")
+    currencies = sorted({order.currency for order in orders})
+    if currency is None and len(currencies) > 1:
+        raise Invalid("currency", f"your confirmed orders are in {', '.join(currencies)}: say "
+                      "which currency this run buys for", currencies=currencies)
+    return list(orders), currencies[0]
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def create_market_run(session: Session, user: User, data: dict) -> MarketRun:
+    """Plan a run: the named confirmed orders, or every confirmed order waiting for one.
+
+    :raise NotFound: the seller, or a named order, is not one the user works for.
+    :raise Conflict: a named order is not confirmed, or already in a run.
+    :raise Invalid: no orders to buy for, or several currencies and none chosen.
+    """
+    seller = seller_for_write(session, user, data.get("seller_id"))
+    currency = data.get("currency")
+    if data.get("order_ids"):
+        orders = _check_free(_orders_named(session, seller.id, data["order_ids"]), None)
+        currency = _one_currency(orders, currency)
+    else:
+        orders, currency = _waiting_orders(session, seller, currency)
+    run = MarketRun(seller=seller, run_date=data["run_date"], currency=currency,
+                    note=data.get("note") or "", status=MarketRunStatus.planned)
+    session.add(run)
+    for order in orders:
+        order.market_run = run
+    session.commit()
+    return _refreshed(session, run)
+
+
+def _require_planned(run: MarketRun, doing: str) -> None:
+    if run.status != MarketRunStatus.planned:
+        raise Conflict(f"This market run is {run.status.value}: {doing} only while it is planned.",
+                       current=run.status.value)
+
+
+def add_orders(session: Session, run: MarketRun, order_ids: list[str]) -> MarketRun:
+    """Add confirmed orders of the run's seller, in its currency; orders already in it are kept."""
+    _require_planned(run, "orders can be added")
+    orders = _check_free(_orders_named(session, run.seller_id, order_ids), run)
+    _one_currency(orders, run.currency)
+    for order in orders:
+        order.market_run = run
+    session.commit()
+    return _refreshed(session, run)
+
+
+def remove_order(session: Session, run: MarketRun, order_id: str) -> None:
+    """:raise NotFound: the order is not in this run."""
+    _require_planned(run, "orders can be removed")
+    order = next((order for order in run.orders if order.id == order_id), None)
+    if order is None:
+        raise NotFound(f"No order with id {order_id!r} in this market run.")
+    order.market_run = None
+    session.commit()
+
+
+def _products_on_list(session: Session, run: MarketRun, product_ids: set[str]) -> set[str]:
+    return set(session.scalars(_counted(
+        sa.select(OrderLine.product_id).distinct()
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(Order.market_run_id == run.id, OrderLine.product_id.in_(product_ids))
+    )))
+
+
+def update_market_run(session: Session, run: MarketRun, changes: dict) -> MarketRun:
+    """Change date, note, the run's actual cost, and per-product costs.
+
+    `costs` upserts one actual cost per product of the shopping list; a null
+    `actual_cost` removes the product's recorded cost.
+
+    :raise Invalid: a product in `costs` is not on the run's shopping list.
+    """
+    changes = dict(changes)
+    costs = changes.pop("costs", None)
+    for name, value in changes.items():
+        setattr(run, name, value)
+    if costs:
+        latest = {cost["product_id"]: cost["actual_cost"] for cost in costs}
+        off_list = set(latest) - _products_on_list(session, run, set(latest))
+        if off_list:
+            first = sorted(off_list)[0]
+            raise Invalid("costs", f"product {first!r} is not on this run's shopping list",
+                          product_ids=sorted(off_list))
+        recorded = {cost.product_id: cost for cost in run.costs}
+        for product_id, amount in latest.items():
+            if amount is None:
+                if product_id in recorded:
+                    run.costs.remove(recorded[product_id])
+            elif product_id in recorded:
+                recorded[product_id].actual_cost = amount
+            else:
+                run.costs.append(MarketRunCost(product_id=product_id, actual_cost=amount))
+    run.updated_at = utcnow()
+    session.commit()
+    return _refreshed(session, run)
+
+
+def mark_bought(session: Session, user: User, run: MarketRun, *, actual_cost: Decimal | None = None,
+                bought_at: datetime | None = None) -> MarketRun:
+    """Everything was bought: confirmed orders of the run become purchased (with history).
+
+    Orders no longer confirmed (cancelled, or already moved on) are skipped.
+
+    :raise Conflict: the run was already marked bought.
+    """
+    if run.status == MarketRunStatus.bought:
+        raise Conflict(f"This market run was already marked bought at {run.bought_at.isoformat()}.",
+                       current=run.status.value)
+    orders = session.scalars(
+        sa.select(Order).where(Order.market_run_id == run.id, Order.status == OrderStatus.confirmed)
+        .options(selectinload(Order.events)).with_for_update()
+    ).all()
+    for order in orders:
+        apply_transition(order, OrderStatus.purchased, user)
+    run.status = MarketRunStatus.bought
+    run.bought_at = bought_at or utcnow()
+    if actual_cost is not None:
+        run.actual_cost = actual_cost
+    session.commit()
+    return _refreshed(session, run)
+
+
+def delete_market_run(session: Session, run: MarketRun) -> None:
+    """Delete a planned run; its orders are free to go on another run."""
+    _require_planned(run, "it can be deleted")
+    run.orders.clear()
+    session.delete(run)
+    session.commit()
+
+
+__all__ = [
+    "RunFigures", "RunFilter", "ShoppingItem", "ShoppingList", "add_orders", "attach_figures",
+    "create_market_run", "delete_market_run", "get_market_run", "list_market_runs",
+    "mark_bought", "remove_order", "shopping_list", "update_market_run",
+]

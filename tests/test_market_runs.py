@@ -1,0 +1,574 @@
+"""Market runs: planning the weekly trip, its shopping list, costs, margin, marking it bought."""
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from shared.extensions import db
+from shared.models import (
+    MarketRun, MarketRunCost, MarketRunStatus, OrderEvent, OrderStatus, Product, Role, Seller,
+)
+from shared.services.order_status import apply_transition
+from tests.factories import (
+    MarketRunFactory, ProductFactory, SellerFactory, UserFactory, order_with_lines,
+)
+
+URL = "/api/v1/market-runs"
+CONFIRMED = OrderStatus.confirmed
+
+
+@pytest.fixture
+def seller():
+    return SellerFactory()
+
+
+@pytest.fixture
+def products(seller):
+    """Three products of the seller: rice 10.00, oil 25.00, tea 7.50 TRY."""
+    return [ProductFactory(seller=seller, name=name, price=Decimal(price))
+            for name, price in (("Rice", "10.00"), ("Oil", "25.00"), ("Tea", "7.50"))]
+
+
+def plan(client, auth, user, **body):
+    return client.post(URL, json={"run_date": "2025-05-16", **body}, headers=auth(user))
+
+
+def costs(product, amount) -> dict:
+    """A PATCH body recording what was paid for one product."""
+    return {"costs": [{"product_id": product.id, "actual_cost": amount}]}
+
+
+def reloaded(obj):
+    db.session.refresh(obj)
+    return obj
+
+
+# --- the shopping list ----------------------------------------------------------------
+
+
+def test_shopping_list_sums_products_over_orders_and_leaves_out_cancelled(client, auth, seller, products):
+    rice, oil, tea = products
+    orders = [order_with_lines(seller, [(rice, 2), (oil, 1)], status=CONFIRMED),
+              order_with_lines(seller, [(rice, 3)], status=CONFIRMED),
+              order_with_lines(seller, [(tea, 4)], status=CONFIRMED),
+              order_with_lines(seller, [(oil, 6), (tea, 1)], status=CONFIRMED)]
+    order_with_lines(seller, [(oil, 9)], status=OrderStatus.cancelled)
+    run_id = plan(client, auth, seller.owner).json["id"]
+    apply_transition(orders[3], OrderStatus.cancelled, seller.owner)  # cancelled after planning
+    db.session.commit()
+
+    response = client.get(f"{URL}/{run_id}/shopping-list", headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert response.json == {
+        "market_run_id": run_id, "currency": "TRY",
+        "items": [
+            {"product_id": oil.id, "name": "Oil", "quantity": 1, "expected_cost": "25.00",
+             "actual_cost": None},
+            {"product_id": rice.id, "name": "Rice", "quantity": 5, "expected_cost": "50.00",
+             "actual_cost": None},
+            {"product_id": tea.id, "name": "Tea", "quantity": 4, "expected_cost": "30.00",
+             "actual_cost": None},
+        ],
+        "expected_total": "105.00", "actual_total": None,
+    }
+
+
+def test_shopping_list_names_products_as_now_or_as_ordered_when_deleted(client, auth, seller, products):
+    rice, oil, _ = products
+    run = MarketRunFactory(seller=seller)
+    order = order_with_lines(seller, [(rice, 1), (oil, 2)], status=CONFIRMED, market_run_id=run.id)
+    rice.name = "Basmati rice"
+    db.session.delete(oil)
+    db.session.commit()
+
+    response = client.get(f"{URL}/{run.id}/shopping-list", headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert [(i["product_id"], i["name"], i["quantity"]) for i in response.json["items"]] == [
+        (rice.id, "Basmati rice", 1), (None, "Oil", 2)]
+    assert order.lines[1].product_name == "Oil"
+
+
+def test_shopping_list_is_one_grouped_query_whatever_the_orders(app, client, auth, seller, products,
+                                                                count_queries):
+    counts = []
+    headers = auth(seller.owner)
+    ids = [seller.id, products[0].id, products[1].id]
+    for size in (1, 10):
+        shop, rice, oil = (db.session.get(model, i) for model, i in zip((Seller, Product, Product), ids))
+        run = MarketRunFactory(seller=shop)
+        for _ in range(size):
+            order_with_lines(shop, [(rice, 1), (oil, 2)], status=CONFIRMED, market_run_id=run.id)
+        url = f"{URL}/{run.id}/shopping-list"
+        with count_queries() as q, app.app_context():  # a fresh context: nothing cached in g
+            assert client.get(url, headers=headers).status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1]
+
+
+# --- planning: which orders ------------------------------------------------------------
+
+
+def test_plan_takes_every_confirmed_order_in_no_other_run(client, auth, seller, products):
+    rice = products[0]
+    free = order_with_lines(seller, [(rice, 1)], status=CONFIRMED)
+    order_with_lines(seller, [(rice, 1)], status=OrderStatus.pending)
+    order_with_lines(seller, [(rice, 1)], status=CONFIRMED, market_run_id=MarketRunFactory(seller=seller).id)
+    other = SellerFactory()
+    order_with_lines(other, [(ProductFactory(seller=other), 1)], status=CONFIRMED)
+
+    response = plan(client, auth, seller.owner, note="Friday")
+
+    assert response.status_code == 201
+    assert response.json["order_ids"] == [free.id]
+    assert response.json["status"] == "planned"
+    assert response.json["seller_id"] == seller.id
+    assert response.json["note"] == "Friday"
+    assert reloaded(free).market_run_id == response.json["id"]
+
+
+def test_plan_without_currency_refuses_orders_in_several_currencies(client, auth, seller, products):
+    order_with_lines(seller, [(products[0], 1)], status=CONFIRMED)
+    order_with_lines(seller, [(ProductFactory(seller=seller, currency="USD"), 1)], status=CONFIRMED)
+
+    response = plan(client, auth, seller.owner)
+
+    assert response.status_code == 422
+    assert "currency" in response.json["errors"]
+    assert response.json["currencies"] == ["TRY", "USD"]
+
+
+def test_plan_in_a_currency_takes_only_its_orders(client, auth, seller, products):
+    order_with_lines(seller, [(products[0], 1)], status=CONFIRMED)
+    usd = order_with_lines(seller, [(ProductFactory(seller=seller, currency="USD"), 1)], status=CONFIRMED)
+
+    response = plan(client, auth, seller.owner, currency="usd")
+
+    assert response.status_code == 201
+    assert (response.json["currency"], response.json["order_ids"]) == ("USD", [usd.id])
+
+
+def test_plan_with_nothing_to_buy_creates_nothing(client, auth, seller, products):
+    order_with_lines(seller, [(products[0], 1)], status=OrderStatus.pending)
+
+    response = plan(client, auth, seller.owner)
+
+    assert response.status_code == 422
+    assert "no confirmed orders" in response.json["detail"]
+    assert db.session.scalar(sa.select(sa.func.count(MarketRun.id))) == 0
+
+
+def test_plan_with_named_orders_takes_just_those(client, auth, seller, products):
+    first, _second = (order_with_lines(seller, [(products[0], 1)], status=CONFIRMED) for _ in range(2))
+
+    response = plan(client, auth, seller.owner, order_ids=[first.id])
+
+    assert response.status_code == 201
+    assert response.json["order_ids"] == [first.id]
+
+
+def test_plan_refuses_a_named_order_that_is_not_confirmed(client, auth, seller, products):
+    pending = order_with_lines(seller, [(products[0], 1)], status=OrderStatus.pending)
+
+    response = plan(client, auth, seller.owner, order_ids=[pending.id])
+
+    assert response.status_code == 409
+    assert f"Order {pending.number} is pending" in response.json["detail"]
+    assert (response.json["order_number"], response.json["order_status"]) == (pending.number, "pending")
+
+
+def test_plan_refuses_an_order_of_another_shop_as_not_found(client, auth, seller, products):
+    other = SellerFactory()
+    foreign = order_with_lines(other, [(ProductFactory(seller=other), 1)], status=CONFIRMED)
+
+    response = plan(client, auth, seller.owner, order_ids=[foreign.id])
+
+    assert response.status_code == 404
+    assert foreign.id in response.json["detail"]
+
+
+def test_plan_refuses_an_order_already_in_a_run(client, auth, seller, products):
+    taken = order_with_lines(seller, [(products[0], 1)], status=CONFIRMED,
+                             market_run_id=MarketRunFactory(seller=seller).id)
+
+    response = plan(client, auth, seller.owner, order_ids=[taken.id])
+
+    assert response.status_code == 409
+    assert "already in another market run" in response.json["detail"]
+
+
+def test_plan_refuses_named_orders_in_two_currencies(client, auth, seller, products):
+    try_order = order_with_lines(seller, [(products[0], 1)], status=CONFIRMED)
+    usd_order = order_with_lines(seller, [(ProductFactory(seller=seller, currency="USD"), 1)],
+                                 status=CONFIRMED)
+
+    response = plan(client, auth, seller.owner, order_ids=[try_order.id, usd_order.id])
+
+    assert response.status_code == 422
+    assert "order_ids" in response.json["errors"]
+
+
+def test_plan_needs_a_seller_when_working_for_several(client, auth):
+    coordinator = UserFactory(role=Role.coordinator)
+    SellerFactory(coordinator=coordinator, owner=None)
+    SellerFactory(coordinator=coordinator, owner=None)
+
+    response = plan(client, auth, coordinator)
+
+    assert response.status_code == 422
+    assert "seller_id" in response.json["errors"]
+
+
+def test_plan_retried_with_the_same_idempotency_key_creates_one_run(client, auth, seller, products):
+    order_with_lines(seller, [(products[0], 1)], status=CONFIRMED)
+    headers = auth(seller.owner, **{"Idempotency-Key": "run-1"})
+    body = {"run_date": "2025-05-16"}
+
+    first = client.post(URL, json=body, headers=headers)
+    again = client.post(URL, json=body, headers=headers)
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json["id"] == first.json["id"]
+    assert db.session.scalar(sa.select(sa.func.count(MarketRun.id))) == 1
+
+
+# --- costs and margin ------------------------------------------------------------------
+
+
+@pytest.fixture
+def run_with_orders(seller, products):
+    """A planned run over two orders: rice x2 + oil x1 (45.00), rice x3 (30.00); revenue 75.00."""
+    rice, oil, _ = products
+    run = MarketRunFactory(seller=seller)
+    order_with_lines(seller, [(rice, 2), (oil, 1)], status=CONFIRMED, market_run_id=run.id)
+    order_with_lines(seller, [(rice, 3)], status=CONFIRMED, market_run_id=run.id)
+    return run
+
+
+def test_new_run_has_revenue_but_no_cost_or_margin(client, auth, seller, run_with_orders):
+    response = client.get(f"{URL}/{run_with_orders.id}", headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert {k: response.json[k] for k in ("order_count", "revenue", "cost", "margin")} == {
+        "order_count": 2, "revenue": "75.00", "cost": None, "margin": None}
+
+
+def test_costs_per_product_and_for_the_run_add_up_to_the_cost(client, auth, seller, products,
+                                                               run_with_orders):
+    rice, oil, _ = products
+    body = {"actual_cost": "5.00", "costs": [{"product_id": rice.id, "actual_cost": "40.00"},
+                                             {"product_id": oil.id, "actual_cost": "20.50"}]}
+
+    response = client.patch(f"{URL}/{run_with_orders.id}", json=body, headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert {k: response.json[k] for k in ("revenue", "actual_cost", "cost", "margin")} == {
+        "revenue": "75.00", "actual_cost": "5.00", "cost": "65.50", "margin": "9.50"}
+
+
+def test_recorded_costs_show_on_the_shopping_list(client, auth, seller, products, run_with_orders):
+    rice, oil, _ = products
+    headers = auth(seller.owner)
+    client.patch(f"{URL}/{run_with_orders.id}", json=costs(rice, "40.00"), headers=headers)
+
+    response = client.get(f"{URL}/{run_with_orders.id}/shopping-list", headers=headers)
+
+    assert response.status_code == 200
+    assert [(i["name"], i["actual_cost"]) for i in response.json["items"]] == [
+        ("Oil", None), ("Rice", "40.00")]
+    assert response.json["actual_total"] == "40.00"
+
+
+def test_recording_a_product_cost_again_replaces_it(client, auth, seller, products, run_with_orders):
+    rice = products[0]
+    headers = auth(seller.owner)
+    url = f"{URL}/{run_with_orders.id}"
+    client.patch(url, json=costs(rice, "40.00"), headers=headers)
+
+    response = client.patch(url, json=costs(rice, "35.00"), headers=headers)
+
+    assert response.status_code == 200
+    assert response.json["costs"] == [{"product_id": rice.id, "actual_cost": "35.00"}]
+    assert response.json["cost"] == "35.00"
+
+
+def test_a_null_product_cost_removes_it(client, auth, seller, products, run_with_orders):
+    rice = products[0]
+    headers = auth(seller.owner)
+    url = f"{URL}/{run_with_orders.id}"
+    client.patch(url, json=costs(rice, "40.00"), headers=headers)
+
+    response = client.patch(url, json=costs(rice, None), headers=headers)
+
+    assert response.status_code == 200
+    assert (response.json["costs"], response.json["cost"]) == ([], None)
+
+
+def test_a_cost_for_a_product_not_on_the_list_is_refused(client, auth, seller, products, run_with_orders):
+    tea = products[2]
+
+    response = client.patch(f"{URL}/{run_with_orders.id}",
+                            json={"costs": [{"product_id": tea.id, "actual_cost": "9.00"}]},
+                            headers=auth(seller.owner))
+
+    assert response.status_code == 422
+    assert "costs" in response.json["errors"]
+
+
+def test_a_run_cost_above_revenue_gives_a_negative_margin(client, auth, seller, run_with_orders):
+    response = client.patch(f"{URL}/{run_with_orders.id}", json={"actual_cost": "80.25"},
+                            headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert (response.json["cost"], response.json["margin"]) == ("80.25", "-5.25")
+
+
+def test_a_cancelled_order_leaves_revenue(client, auth, seller, products, run_with_orders):
+    apply_transition(run_with_orders.orders[0], OrderStatus.cancelled, seller.owner)
+    db.session.commit()
+
+    response = client.get(f"{URL}/{run_with_orders.id}", headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert (response.json["order_count"], response.json["revenue"]) == (1, "30.00")
+
+
+def test_the_run_date_and_note_can_change(client, auth, seller, run_with_orders):
+    response = client.patch(f"{URL}/{run_with_orders.id}", json={"run_date": "2025-05-23", "note": "next week"},
+                            headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert (response.json["run_date"], response.json["note"]) == ("2025-05-23", "next week")
+
+
+def test_amounts_may_be_typed_in_arabic_indic_digits(client, auth, seller, run_with_orders):
+    response = client.patch(f"{URL}/{run_with_orders.id}", json={"actual_cost": "٧٠٫٥٠"},
+                            headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert (response.json["cost"], response.json["margin"]) == ("70.50", "4.50")
+
+
+def test_a_stale_if_match_is_refused(client, auth, seller, run_with_orders):
+    headers = auth(seller.owner)
+    etag = client.get(f"{URL}/{run_with_orders.id}", headers=headers).headers["ETag"]
+    client.patch(f"{URL}/{run_with_orders.id}", json={"note": "first"}, headers=headers)
+
+    response = client.patch(f"{URL}/{run_with_orders.id}", json={"note": "second"},
+                            headers={**headers, "If-Match": etag})
+
+    assert response.status_code == 412
+
+
+# --- marking bought ----------------------------------------------------------------------
+
+
+def test_marking_bought_moves_confirmed_orders_to_purchased_with_history(client, auth, seller,
+                                                                         run_with_orders):
+    orders = list(run_with_orders.orders)
+
+    response = client.post(f"{URL}/{run_with_orders.id}/bought", headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert response.json["status"] == "bought"
+    assert response.json["bought_at"] is not None
+    assert [reloaded(order).status for order in orders] == [OrderStatus.purchased] * 2
+    events = db.session.scalars(
+        sa.select(OrderEvent).where(OrderEvent.order_id.in_([o.id for o in orders]))).all()
+    assert {(e.from_status, e.to_status, e.actor_id) for e in events} == {
+        (OrderStatus.confirmed, OrderStatus.purchased, seller.owner.id)}
+    assert len(events) == 2
+
+
+def test_marking_bought_skips_cancelled_orders(client, auth, seller, run_with_orders):
+    cancelled = run_with_orders.orders[0]
+    apply_transition(cancelled, OrderStatus.cancelled, seller.owner)
+    db.session.commit()
+
+    response = client.post(f"{URL}/{run_with_orders.id}/bought", headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert reloaded(cancelled).status == OrderStatus.cancelled
+
+
+def test_marking_bought_records_the_cost_and_time_given(client, auth, seller, run_with_orders):
+    body = {"actual_cost": "60.00", "bought_at": "2025-05-16T09:30:00+03:00"}
+
+    response = client.post(f"{URL}/{run_with_orders.id}/bought", json=body, headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert (response.json["bought_at"], response.json["cost"], response.json["margin"]) == (
+        "2025-05-16T06:30:00+00:00", "60.00", "15.00")
+
+
+def test_marking_bought_twice_is_a_conflict(client, auth, seller, run_with_orders):
+    headers = auth(seller.owner)
+    client.post(f"{URL}/{run_with_orders.id}/bought", headers=headers)
+
+    response = client.post(f"{URL}/{run_with_orders.id}/bought", headers=headers)
+
+    assert response.status_code == 409
+    assert "already marked bought" in response.json["detail"]
+
+
+# --- deleting, adding and removing orders ----------------------------------------------
+
+
+def test_deleting_a_planned_run_frees_its_orders(client, auth, seller, run_with_orders):
+    orders = list(run_with_orders.orders)
+
+    response = client.delete(f"{URL}/{run_with_orders.id}", headers=auth(seller.owner))
+
+    assert response.status_code == 204
+    assert [reloaded(order).market_run_id for order in orders] == [None, None]
+    assert db.session.get(MarketRun, run_with_orders.id) is None
+
+
+def test_a_bought_run_cannot_be_deleted(client, auth, seller, run_with_orders):
+    headers = auth(seller.owner)
+    client.post(f"{URL}/{run_with_orders.id}/bought", headers=headers)
+
+    response = client.delete(f"{URL}/{run_with_orders.id}", headers=headers)
+
+    assert response.status_code == 409
+
+
+def test_orders_can_be_added_to_a_planned_run(client, auth, seller, products, run_with_orders):
+    extra = order_with_lines(seller, [(products[2], 2)], status=CONFIRMED)
+
+    response = client.post(f"{URL}/{run_with_orders.id}/orders", json={"order_ids": [extra.id]},
+                           headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert extra.id in response.json["order_ids"]
+    assert (response.json["order_count"], response.json["revenue"]) == (3, "90.00")
+
+
+def test_an_order_can_be_removed_from_a_planned_run(client, auth, seller, run_with_orders):
+    order = run_with_orders.orders[0]
+
+    response = client.delete(f"{URL}/{run_with_orders.id}/orders/{order.id}", headers=auth(seller.owner))
+
+    assert response.status_code == 204
+    assert reloaded(order).market_run_id is None
+
+
+def test_adding_an_order_already_in_the_run_changes_nothing(client, auth, seller, run_with_orders):
+    order = run_with_orders.orders[0]
+
+    response = client.post(f"{URL}/{run_with_orders.id}/orders", json={"order_ids": [order.id]},
+                           headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert (response.json["order_count"], response.json["revenue"]) == (2, "75.00")
+
+
+def test_removing_an_order_not_in_the_run_is_not_found(client, auth, seller, products, run_with_orders):
+    elsewhere = order_with_lines(seller, [(products[0], 1)], status=CONFIRMED)
+
+    response = client.delete(f"{URL}/{run_with_orders.id}/orders/{elsewhere.id}", headers=auth(seller.owner))
+
+    assert response.status_code == 404
+
+
+def test_orders_cannot_be_added_to_a_bought_run(client, auth, seller, products, run_with_orders):
+    headers = auth(seller.owner)
+    client.post(f"{URL}/{run_with_orders.id}/bought", headers=headers)
+    extra = order_with_lines(seller, [(products[2], 2)], status=CONFIRMED)
+
+    response = client.post(f"{URL}/{run_with_orders.id}/orders", json={"order_ids": [extra.id]},
+                           headers=headers)
+
+    assert response.status_code == 409
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+def test_list_is_newest_first_and_filters_by_status(client, auth, seller):
+    older, newer = MarketRunFactory(seller=seller), MarketRunFactory(seller=seller)
+    MarketRunFactory(seller=seller, status=MarketRunStatus.bought)
+    older.created_at = newer.created_at.replace(year=2024)
+    db.session.commit()
+
+    response = client.get(f"{URL}?status=planned", headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert [run["id"] for run in response.json] == [newer.id, older.id]
+
+
+def test_list_figures_take_the_same_queries_for_1_or_20_runs(app, client, auth, seller, products,
+                                                             count_queries):
+    headers = auth(seller.owner)
+
+    def statements_for_list():
+        with count_queries() as q, app.app_context():  # a fresh context: nothing cached in g
+            response = client.get(f"{URL}?limit=100", headers=headers)
+        assert response.status_code == 200
+        return q.count, len(response.json)
+
+    shop_id, rice_id = seller.id, products[0].id
+
+    def add_runs(count):
+        shop, rice = db.session.get(Seller, shop_id), db.session.get(Product, rice_id)
+        for _ in range(count):
+            run = MarketRunFactory(seller=shop, actual_cost=Decimal("1.00"))
+            order_with_lines(shop, [(rice, 1)], status=CONFIRMED, market_run_id=run.id)
+            db.session.add(MarketRunCost(market_run=run, product=rice, actual_cost=Decimal("2.00")))
+        db.session.commit()
+
+    add_runs(1)
+    one = statements_for_list()
+    add_runs(19)
+    twenty = statements_for_list()
+
+    assert (one[1], twenty[1]) == (1, 20)
+    assert one[0] == twenty[0]
+
+
+# --- who may see what ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", ""), ("get", "/shopping-list"), ("patch", ""), ("delete", ""), ("post", "/bought"),
+])
+def test_another_seller_gets_404_for_the_run(client, auth, run_with_orders, method, path):
+    stranger = SellerFactory().owner
+    body = {"note": "mine now"} if method == "patch" else None
+
+    response = getattr(client, method)(f"{URL}/{run_with_orders.id}{path}", json=body, headers=auth(stranger))
+
+    assert response.status_code == 404
+    assert response.json["detail"] == f"No market run with id {run_with_orders.id!r} in your account."
+
+
+def test_another_seller_cannot_add_a_sellers_orders_to_its_run(client, auth, seller, products):
+    mine = order_with_lines(seller, [(products[0], 1)], status=CONFIRMED)
+    stranger_shop = SellerFactory()
+    their_run = MarketRunFactory(seller=stranger_shop)
+
+    response = client.post(f"{URL}/{their_run.id}/orders", json={"order_ids": [mine.id]},
+                           headers=auth(stranger_shop.owner))
+
+    assert response.status_code == 404
+    assert reloaded(mine).market_run_id is None
+
+
+def test_another_seller_cannot_plan_a_run_for_a_shop(client, auth, seller, products):
+    order_with_lines(seller, [(products[0], 1)], status=CONFIRMED)
+
+    response = plan(client, auth, SellerFactory().owner, seller_id=seller.id)
+
+    assert response.status_code == 404
+
+
+def test_a_coordinator_sees_only_its_clients_runs(client, auth):
+    coordinator = UserFactory(role=Role.coordinator)
+    client_run = MarketRunFactory(seller=SellerFactory(coordinator=coordinator, owner=None))
+    MarketRunFactory()
+
+    response = client.get(URL, headers=auth(coordinator))
+
+    assert response.status_code == 200
+    assert [run["id"] for run in response.json] == [client_run.id]

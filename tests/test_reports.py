@@ -1,0 +1,138 @@
+"""The sales report: per currency, over local calendar days, for the shops the user works for."""
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from shared.models import OrderStatus, Role
+from tests.factories import ProductFactory, SellerFactory, UserFactory, order_with_lines
+
+URL = "/api/v1/reports/sales"
+S = OrderStatus
+
+
+def at(text: str) -> datetime:
+    """A UTC instant: orders' created_at set explicitly, never the real clock."""
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def seller():
+    return SellerFactory()
+
+
+@pytest.fixture
+def shop(seller):
+    """Products of the seller: soap 10.00 TRY, cream 150.00 TRY, perfume 20.00 USD."""
+    return {
+        "soap": ProductFactory(seller=seller, name="Soap", price=Decimal("10.00")),
+        "cream": ProductFactory(seller=seller, name="Cream", price=Decimal("150.00")),
+        "perfume": ProductFactory(seller=seller, name="Perfume", price=Decimal("20.00"), currency="USD"),
+    }
+
+
+def test_report_gives_each_currency_its_own_figures(client, auth, seller, shop):
+    # Damascus is UTC+3: 2025-04-30T21:30Z is already 1 May there; 20:30Z is still 30 April.
+    order_with_lines(seller, [(shop["soap"], 2), (shop["cream"], 1)], status=S.delivered,
+                     amount_paid=Decimal("170.00"), created_at=at("2025-04-30T21:30:00"))
+    order_with_lines(seller, [(shop["soap"], 5)], status=S.confirmed,
+                     amount_paid=Decimal("20.00"), created_at=at("2025-05-10T12:00:00"))
+    order_with_lines(seller, [(shop["cream"], 9)], status=S.cancelled, created_at=at("2025-05-11T12:00:00"))
+    order_with_lines(seller, [(shop["perfume"], 3)], status=S.pending, created_at=at("2025-05-31T20:59:00"))
+    order_with_lines(seller, [(shop["soap"], 1)], status=S.delivered, created_at=at("2025-04-30T20:30:00"))
+    order_with_lines(seller, [(shop["perfume"], 1)], status=S.delivered, created_at=at("2025-05-31T21:00:00"))
+
+    response = client.get(f"{URL}?from=2025-05-01&to=2025-05-31", headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert response.json == {"from": "2025-05-01", "to": "2025-05-31", "currencies": [
+        {"currency": "TRY", "orders": 2, "revenue": "220.00", "delivered_revenue": "170.00",
+         "collected": "190.00", "top_products": [
+             {"product_id": shop["soap"].id, "name": "Soap", "quantity": 7, "revenue": "70.00"},
+             {"product_id": shop["cream"].id, "name": "Cream", "quantity": 1, "revenue": "150.00"},
+         ]},
+        {"currency": "USD", "orders": 1, "revenue": "60.00", "delivered_revenue": "0.00",
+         "collected": "0.00", "top_products": [
+             {"product_id": shop["perfume"].id, "name": "Perfume", "quantity": 3, "revenue": "60.00"},
+         ]},
+    ]}
+
+
+def test_report_without_dates_covers_every_order(client, auth, seller, shop):
+    order_with_lines(seller, [(shop["soap"], 1)], created_at=at("2020-01-01T00:00:00"))
+    order_with_lines(seller, [(shop["soap"], 1)], created_at=at("2030-01-01T00:00:00"))
+
+    response = client.get(URL, headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert (response.json["from"], response.json["to"]) == (None, None)
+    assert [(c["currency"], c["orders"]) for c in response.json["currencies"]] == [("TRY", 2)]
+
+
+def test_report_lists_the_five_products_sold_most(client, auth, seller):
+    products = [ProductFactory(seller=seller, name=f"P{n}", price=Decimal("1.00")) for n in range(7)]
+    order_with_lines(seller, [(product, n + 1) for n, product in enumerate(products)])
+
+    response = client.get(URL, headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    tops = response.json["currencies"][0]["top_products"]
+    assert [(t["name"], t["quantity"]) for t in tops] == [
+        ("P6", 7), ("P5", 6), ("P4", 5), ("P3", 4), ("P2", 3)]
+
+
+def test_report_refuses_from_after_to(client, auth, seller):
+    response = client.get(f"{URL}?from=2025-06-01&to=2025-05-01", headers=auth(seller.owner))
+
+    assert response.status_code == 422
+    assert "to" in response.json["errors"]
+
+
+def test_report_refuses_a_date_that_is_not_one(client, auth, seller):
+    response = client.get(f"{URL}?from=yesterday", headers=auth(seller.owner))
+
+    assert response.status_code == 422
+    assert "from" in response.json["errors"]
+
+
+def test_report_of_a_seller_excludes_other_sellers_orders(client, auth, seller, shop):
+    other = SellerFactory()
+    order_with_lines(other, [(ProductFactory(seller=other, price=Decimal("99.00")), 1)])
+    order_with_lines(seller, [(shop["soap"], 1)])
+
+    response = client.get(URL, headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert [(c["orders"], c["revenue"]) for c in response.json["currencies"]] == [(1, "10.00")]
+
+
+def test_report_of_a_shop_one_does_not_work_for_is_not_found(client, auth, seller):
+    response = client.get(f"{URL}?seller_id={SellerFactory().id}", headers=auth(seller.owner))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role, expected_orders", [(Role.coordinator, 1), (Role.admin, 2)])
+def test_report_covers_the_shops_the_user_works_for(client, auth, role, expected_orders):
+    user = UserFactory(role=role)
+    client_shop = SellerFactory(coordinator=user, owner=None)
+    order_with_lines(client_shop, [(ProductFactory(seller=client_shop), 1)])
+    stranger = SellerFactory()
+    order_with_lines(stranger, [(ProductFactory(seller=stranger), 1)])
+
+    response = client.get(URL, headers=auth(user))
+
+    assert response.status_code == 200
+    assert [c["orders"] for c in response.json["currencies"]] == [expected_orders]
+
+
+def test_report_for_one_client_of_a_coordinator(client, auth):
+    coordinator = UserFactory(role=Role.coordinator)
+    first, second = (SellerFactory(coordinator=coordinator, owner=None) for _ in range(2))
+    order_with_lines(first, [(ProductFactory(seller=first, price=Decimal("5.00")), 1)])
+    order_with_lines(second, [(ProductFactory(seller=second, price=Decimal("7.00")), 1)])
+
+    response = client.get(f"{URL}?seller_id={second.id}", headers=auth(coordinator))
+
+    assert response.status_code == 200
+    assert [c["revenue"] for c in response.json["currencies"]] == ["7.00"]
