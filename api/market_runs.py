@@ -54,7 +54,11 @@ class MarketRuns(MethodView):
 class MarketRunById(MethodView):
     @blp.response(200, MarketRun)
     def get(self, run_id):
-        """Get a market run"""
+        """Get a market run
+
+        The run with its orders, recorded costs, revenue, cost and margin in the run's
+        currency.
+        """
         return market_runs.get_market_run(db.session, current_user, run_id)
 
     @blp.arguments(MarketRunUpdate, example=COSTS_EXAMPLE)
