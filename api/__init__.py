@@ -1,10 +1,10 @@
 """The JSON REST API (/api/v1): flask-smorest blueprints that parse, call a service, dump."""
-from api import auth, conventions, products, sellers
+from api import auth, conventions, customers, orders, products, sellers, whatsapp
 from api.problems import ProblemApi
 
 api = ProblemApi()
 
-BLUEPRINTS = (auth.blp, sellers.blp, products.blp)
+BLUEPRINTS = (auth.blp, sellers.blp, products.blp, customers.blp, orders.blp, whatsapp.blp)
 
 
 def init_app(app) -> None:
