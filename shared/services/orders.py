@@ -165,6 +165,12 @@ def _build_order(session: Session, user: User, data: dict, phone_region: str) ->
     return order
 
 
+def _next_number(session: Session, seller_id: str) -> int:
+    return 1 + session.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(Order.number), 0)).where(Order.seller_id == seller_id)
+    )
+
+
 def create_order(session: Session, user: User, data: dict, *, phone_region: str) -> Order:
     """Place an order at today's catalogue prices, numbered next in its shop.
 
@@ -176,10 +182,7 @@ def create_order(session: Session, user: User, data: dict, *, phone_region: str)
     for attempt in range(_CREATE_ATTEMPTS):
         try:
             order = _build_order(session, user, data, phone_region)
-            order.number = 1 + session.scalar(
-                sa.select(sa.func.coalesce(sa.func.max(Order.number), 0))
-                .where(Order.seller_id == order.seller.id)
-            )
+            order.number = _next_number(session, order.seller.id)
             session.add(order)
             session.commit()
             return order
