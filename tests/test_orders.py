@@ -58,11 +58,13 @@ def test_total_is_exact_to_the_cent(client, auth):
     assert response.json["total"] == "100.00"
 
 
-def test_numbers_run_per_shop(client, auth):
+def test_numbers_run_per_shop(app, client, auth):
     one, other = ProductFactory(), ProductFactory()
     for product, expected in ((one, 1), (one, 2), (other, 1)):
-        response = _place(client, auth(product.seller.owner), customer={"name": "X"},
-                          lines=[{"product_id": product.id, "quantity": 1}])
+        headers, product_id = auth(product.seller.owner), product.id
+        with app.app_context():  # a new request context per user, as in production
+            response = _place(client, headers, customer={"name": "X"},
+                              lines=[{"product_id": product_id, "quantity": 1}])
         assert response.status_code == 201
         assert response.json["number"] == expected
 
@@ -286,19 +288,20 @@ def test_refused_transition_says_what_is_allowed(client, auth):
     assert "confirmed, cancelled" in response.json["detail"]
 
 
-def test_history_records_who_when_from_to(client, auth):
+def test_history_records_who_when_from_to(app, client, auth):
     product = ProductFactory()
     coordinator = UserFactory(role=Role.coordinator)
     product.seller.coordinator = coordinator
     db.session.commit()
     owner_id, coordinator_id = product.seller.owner_id, coordinator.id
-    placed = _place(client, auth(product.seller.owner), customer={"name": "X"},
-                    lines=[{"product_id": product.id, "quantity": 1}])
+    owner, boss = auth(product.seller.owner), auth(coordinator)
+    placed = _place(client, owner, customer={"name": "X"}, lines=[{"product_id": product.id, "quantity": 1}])
     order_id = placed.json["id"]
-    for user, status in ((product.seller.owner, "confirmed"), (coordinator, "purchased"),
-                         (product.seller.owner, "delivered")):
-        assert client.patch(f"{URL}/{order_id}", json={"status": status}, headers=auth(user)).status_code == 200
-    response = client.get(f"{URL}/{order_id}/history", headers=auth(coordinator))
+    for headers, status in ((owner, "confirmed"), (boss, "purchased"), (owner, "delivered")):
+        with app.app_context():  # a new request context per user, as in production
+            assert client.patch(f"{URL}/{order_id}", json={"status": status}, headers=headers).status_code == 200
+    with app.app_context():
+        response = client.get(f"{URL}/{order_id}/history", headers=boss)
     assert response.status_code == 200
     assert [(e["from_status"], e["to_status"], e["actor_id"]) for e in response.json] == [
         (None, "pending", owner_id), ("pending", "confirmed", owner_id),
@@ -484,7 +487,7 @@ def _seed_orders(seller_id: str, how_many: int) -> None:
 
 
 @pytest.mark.slow
-def test_order_list_runs_the_same_queries_per_page_for_5000_orders(client, auth, count_queries):
+def test_order_list_runs_the_same_queries_per_page_for_5000_orders(app, client, auth, count_queries):
     big, small = SellerFactory(), SellerFactory()
     _seed_orders(big.id, 5000)
     product = ProductFactory(seller=small)
@@ -492,7 +495,7 @@ def test_order_list_runs_the_same_queries_per_page_for_5000_orders(client, auth,
     big_headers, small_headers = auth(big.owner), auth(small.owner)
 
     def run(url, headers, expected_items):
-        with count_queries() as counter:
+        with app.app_context(), count_queries() as counter:  # a new request context, as in production
             response = client.get(url, headers=headers)
         assert response.status_code == 200
         assert len(response.json) == expected_items
