@@ -117,8 +117,11 @@ def _products(session: Session, seller: Seller, product_ids) -> dict[str, Produc
 
     :raise Invalid: a product is not in this seller's catalogue (or does not exist).
     """
+    product_ids = list(product_ids)
+    if not product_ids:
+        return {}
     found = {p.id: p for p in session.scalars(
-        sa.select(Product).where(Product.id.in_(list(product_ids)), Product.seller_id == seller.id)
+        sa.select(Product).where(Product.id.in_(product_ids), Product.seller_id == seller.id)
     )}
     for product_id in product_ids:
         if product_id not in found:
