@@ -1,10 +1,15 @@
 """The JSON REST API (/api/v1): flask-smorest blueprints that parse, call a service, dump."""
-from api import auth, conventions, market_runs, products, reports, sellers
+from api import (
+    auth, conventions, customers, market_runs, orders, products, reports, sellers, whatsapp,
+)
 from api.problems import ProblemApi
 
 api = ProblemApi()
 
-BLUEPRINTS = (auth.blp, sellers.blp, products.blp, market_runs.blp, reports.blp)
+BLUEPRINTS = (
+    auth.blp, sellers.blp, products.blp, customers.blp, orders.blp, whatsapp.blp,
+    market_runs.blp, reports.blp,
+)
 
 
 def init_app(app) -> None:

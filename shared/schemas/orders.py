@@ -1,0 +1,248 @@
+"""Schemas of customers, orders, their lines, history and payments, and WhatsApp texts."""
+from datetime import timezone
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from shared.models import Channel, Language, OrderStatus, PaymentMethod, PaymentStatus
+from shared.schemas.base import Amount, BaseSchema, Currency, Integer, ListQuery
+
+_ID = {"example": "01jd3k6w7x8y9z0a1b2c3d4e5f"}
+_NAME = validate.Length(min=1, max=120)
+_PHONE = {"example": "+963 944 111 222",
+          "description": "Any common way of writing it (spaces, dashes, Arabic-Indic digits); "
+                         "numbers without a country code are read as Syrian. Stored as E.164."}
+_LANGUAGE = fields.Enum(Language, by_value=True, metadata={"example": "ar"})
+_SIGNED = {"type": "string", "format": "decimal"}
+
+
+def _money(getter, example: str, description: str):
+    """A computed amount, dumped as a decimal string (may be negative)."""
+    return fields.Function(lambda obj: f"{getter(obj):.2f}", dump_only=True,
+                           metadata={**_SIGNED, "example": example, "description": description})
+
+
+# --- customers ---------------------------------------------------------------------
+
+
+class Balance(BaseSchema):
+    currency = Currency()
+    amount = fields.Function(
+        lambda b: f"{b['amount']:.2f}",
+        metadata={**_SIGNED, "example": "150.00",
+                  "description": "Owed to the shop; negative is the customer's credit."},
+    )
+
+
+class Customer(BaseSchema):
+    id = fields.String(dump_only=True, metadata=_ID)
+    seller_id = fields.String()
+    name = fields.String(metadata={"example": "أم أحمد"})
+    phone = fields.String(allow_none=True, metadata={"example": "+963944111222"})
+    area = fields.String(metadata={"example": "Sarmada"})
+    notes = fields.String()
+    language = _LANGUAGE
+    balances = fields.List(
+        fields.Nested(Balance), dump_only=True,
+        metadata={"description": "Per currency: totals of delivered orders minus everything "
+                                 "paid; only currencies that do not net to zero."},
+    )
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class CustomerCreate(BaseSchema):
+    seller_id = fields.String(
+        load_default=None,
+        metadata={"description": "The shop; may be left out when you work for exactly one."},
+    )
+    name = fields.String(required=True, validate=_NAME, metadata={"example": "أم أحمد"})
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
+                          metadata=_PHONE)
+    area = fields.String(load_default="", validate=validate.Length(max=120))
+    notes = fields.String(load_default="", validate=validate.Length(max=4000))
+    language = fields.Enum(Language, by_value=True, load_default=Language.ar,
+                           metadata={"example": "ar",
+                                     "description": "The language WhatsApp texts to them are in."})
+
+
+class CustomerUpdate(BaseSchema):
+    name = fields.String(validate=_NAME)
+    phone = fields.String(allow_none=True, validate=validate.Length(max=40), metadata=_PHONE)
+    area = fields.String(validate=validate.Length(max=120))
+    notes = fields.String(validate=validate.Length(max=4000))
+    language = fields.Enum(Language, by_value=True)
+
+
+class CustomerQuery(ListQuery):
+    seller_id = fields.String(load_default=None)
+    q = fields.String(
+        load_default=None, validate=validate.Length(max=100),
+        metadata={"description": "Search names (Arabic spelling variants match) and phone numbers."},
+    )
+
+
+# --- orders ------------------------------------------------------------------------
+
+
+class OrderLineCreate(BaseSchema):
+    product_id = fields.String(required=True, metadata=_ID)
+    quantity = Integer(required=True, validate=validate.Range(min=1, max=100_000),
+                       metadata={"example": 2})
+
+
+class OrderCustomerCreate(BaseSchema):
+    """A customer typed in with the order: reused when the shop already has the phone."""
+
+    name = fields.String(required=True, validate=_NAME, metadata={"example": "أم أحمد"})
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
+                          metadata=_PHONE)
+    area = fields.String(load_default="", validate=validate.Length(max=120))
+    language = fields.Enum(Language, by_value=True, load_default=Language.ar)
+
+
+_LINES_DOC = "At least one; a product named twice is one line with the quantities added."
+
+
+class OrderCreate(BaseSchema):
+    seller_id = fields.String(
+        load_default=None,
+        metadata={"description": "The shop; may be left out when you work for exactly one."},
+    )
+    customer_id = fields.String(load_default=None, metadata={
+        "description": "An existing customer of the shop; or send `customer` instead."})
+    customer = fields.Nested(OrderCustomerCreate, load_default=None)
+    lines = fields.List(fields.Nested(OrderLineCreate), required=True,
+                        validate=validate.Length(min=1, max=200, error="Add at least one line."),
+                        metadata={"description": _LINES_DOC})
+    channel = fields.Enum(Channel, by_value=True, load_default=Channel.whatsapp,
+                          metadata={"example": "whatsapp"})
+    note = fields.String(load_default="", validate=validate.Length(max=4000))
+
+    @ma.validates_schema
+    def _one_customer(self, data, **_kwargs):
+        if (data.get("customer_id") is None) == (data.get("customer") is None):
+            raise ma.ValidationError("Send either customer_id or customer {name, phone}, not both.",
+                                     "customer_id")
+
+
+class OrderUpdate(BaseSchema):
+    status = fields.Enum(OrderStatus, by_value=True, metadata={"example": "confirmed"})
+    note = fields.String(validate=validate.Length(max=4000))
+    channel = fields.Enum(Channel, by_value=True)
+    lines = fields.List(fields.Nested(OrderLineCreate),
+                        validate=validate.Length(min=1, max=200, error="Add at least one line."),
+                        metadata={"description": "Replaces all lines; only while pending or "
+                                                 "confirmed. " + _LINES_DOC})
+
+
+class OrderCustomer(BaseSchema):
+    id = fields.String(metadata=_ID)
+    name = fields.String(metadata={"example": "أم أحمد"})
+    phone = fields.String(allow_none=True, metadata={"example": "+963944111222"})
+
+
+class OrderLine(BaseSchema):
+    product_id = fields.String(allow_none=True, metadata={
+        "description": "null once the product was deleted from the catalogue."})
+    product_name = fields.String(metadata={"example": "كريم مرطّب"})
+    quantity = fields.Integer(metadata={"example": 2})
+    unit_price = Amount(metadata={"description": "The price on the day of the order."})
+    line_total = Amount(metadata={"example": "300.00"})
+
+
+class Order(BaseSchema):
+    id = fields.String(dump_only=True, metadata=_ID)
+    number = fields.Integer(metadata={"example": 12, "description": "Per shop, 1, 2, 3…"})
+    seller_id = fields.String()
+    customer = fields.Nested(OrderCustomer)
+    lines = fields.List(fields.Nested(OrderLine))
+    channel = fields.Enum(Channel, by_value=True)
+    note = fields.String()
+    status = fields.Enum(OrderStatus, by_value=True)
+    currency = Currency()
+    total = Amount(metadata={"example": "300.00"})
+    amount_paid = Amount(metadata={"example": "100.00",
+                                   "description": "Payments minus refunds."})
+    balance_due = _money(lambda o: o.total - o.amount_paid, "200.00",
+                         "total - amount_paid; negative when overpaid (the customer's credit).")
+    payment_status = fields.Enum(PaymentStatus, by_value=True)
+    market_run_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    delivered_at = fields.DateTime(allow_none=True)
+
+
+class OrderQuery(ListQuery):
+    status = fields.Enum(OrderStatus, by_value=True, load_default=None)
+    payment_status = fields.Enum(PaymentStatus, by_value=True, load_default=None)
+    customer_id = fields.String(load_default=None)
+    seller_id = fields.String(load_default=None)
+    date_from = fields.Date(data_key="from", load_default=None, metadata={
+        "example": "2025-03-01", "description": "Placed on or after this local calendar day."})
+    date_to = fields.Date(data_key="to", load_default=None, metadata={
+        "example": "2025-03-07", "description": "Placed on or before this local calendar day."})
+    q = fields.String(
+        load_default=None, validate=validate.Length(max=100),
+        metadata={"description": "Customer name (Arabic spelling variants match) or phone."},
+    )
+
+    @ma.validates_schema
+    def _ordered_dates(self, data, **_kwargs):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ma.ValidationError("`from` must not be after `to`.", "from")
+
+
+class OrderEvent(BaseSchema):
+    from_status = fields.Enum(OrderStatus, by_value=True, allow_none=True,
+                              metadata={"description": "null for the order's creation."})
+    to_status = fields.Enum(OrderStatus, by_value=True)
+    at = fields.DateTime()
+    actor_id = fields.String(allow_none=True)
+
+
+# --- payments ----------------------------------------------------------------------
+
+_PAYMENT_AMOUNT = validate.Range(min=0, min_inclusive=False, error="Must be more than zero.")
+
+
+class PaymentCreate(BaseSchema):
+    amount = Amount(required=True, validate=_PAYMENT_AMOUNT)
+    method = fields.Enum(PaymentMethod, by_value=True, load_default=PaymentMethod.cash,
+                         metadata={"example": "cash"})
+    paid_at = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc, metadata={
+        "description": "When the money was received; now if left out."})
+
+
+class RefundCreate(BaseSchema):
+    amount = Amount(required=True, validate=_PAYMENT_AMOUNT)
+    method = fields.Enum(PaymentMethod, by_value=True, load_default=PaymentMethod.cash,
+                         metadata={"example": "cash"})
+
+
+class Payment(BaseSchema):
+    id = fields.String(dump_only=True, metadata=_ID)
+    order_id = fields.String()
+    kind = fields.Function(lambda p: "refund" if p.amount < 0 else "payment",
+                           metadata={"type": "string", "enum": ["payment", "refund"]})
+    amount = _money(lambda p: p.amount, "100.00", "Negative for a refund.")
+    currency = Currency()
+    method = fields.Enum(PaymentMethod, by_value=True)
+    paid_at = fields.DateTime()
+    recorded_by_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+# --- WhatsApp ----------------------------------------------------------------------
+
+
+class WhatsAppText(BaseSchema):
+    text = fields.String(metadata={"example": "مرحباً أم أحمد،\n..."})
+    url = fields.String(allow_none=True, metadata={
+        "example": "https://wa.me/963944111222?text=...",
+        "description": "Opens WhatsApp with the text ready to send; null when there is no phone."})
+
+
+class CatalogueTextQuery(BaseSchema):
+    lang = fields.Enum(Language, by_value=True, load_default=Language.ar,
+                       metadata={"example": "ar"})

@@ -1,0 +1,119 @@
+"""WhatsApp-ready texts: an order confirmation for its customer, a shop's price list.
+
+Pure text building (no network): the client opens the wa.me link, or pastes the text.
+Amounts keep ASCII digits and two decimals (as typed into prices); currencies are
+written the way people in the region write them: in Arabic "ل.ت" (Turkish lira),
+"ل.س" (Syrian pound), "$", "€"; in English the ISO code ("TRY").
+"""
+from decimal import Decimal
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from shared.models import Language, Order, Product, Seller, User
+from shared.phones import wa_me_digits
+from shared.services.access import get_for
+
+CURRENCY_NAMES = {
+    Language.ar: {"TRY": "ل.ت", "SYP": "ل.س", "USD": "$", "EUR": "€"},
+    Language.en: {},  # the ISO code
+}
+
+_TEXTS = {
+    Language.ar: {
+        "greeting": "مرحباً {name}،",
+        "thanks": "شكراً لطلبك من *{seller}*.",
+        "number": "رقم الطلب: {number}",
+        "each": "{price} للقطعة",
+        "total": "المجموع: *{amount}*",
+        "paid": "المدفوع: {amount}",
+        "due": "المتبقي: {amount}",
+        "credit": "رصيدك لدينا: {amount}",
+        "catalogue": "*{seller}* — قائمة الأسعار",
+        "empty": "لا توجد منتجات متوفرة حالياً.",
+        "how_to_order": "للطلب أرسل اسم المنتج والكمية.",
+    },
+    Language.en: {
+        "greeting": "Hello {name},",
+        "thanks": "Thank you for your order from *{seller}*.",
+        "number": "Order no. {number}",
+        "each": "{price} each",
+        "total": "Total: *{amount}*",
+        "paid": "Paid: {amount}",
+        "due": "Left to pay: {amount}",
+        "credit": "Your credit with us: {amount}",
+        "catalogue": "*{seller}* — price list",
+        "empty": "No products are available at the moment.",
+        "how_to_order": "To order, reply with the product name and quantity.",
+    },
+}
+
+
+def money(amount: Decimal, currency: str, lang: Language) -> str:
+    """'150.00 ل.ت' / '150.00 TRY'."""
+    name = CURRENCY_NAMES[lang].get(currency, currency)
+    return f"{amount:.2f} {name}"
+
+
+def order_text(order: Order, lang: Language) -> str:
+    """The confirmation a seller sends the customer: lines, total, number, shop name."""
+    t = _TEXTS[lang]
+    cur = order.currency
+    lines = [t["greeting"].format(name=order.customer.name), "",
+             t["thanks"].format(seller=order.seller.name), t["number"].format(number=order.number), ""]
+    for line in order.lines:
+        text = f"• {line.quantity} × {line.product_name}: {money(line.line_total, cur, lang)}"
+        if line.quantity > 1:
+            text += f" ({t['each'].format(price=money(line.unit_price, cur, lang))})"
+        lines.append(text)
+    lines += ["", t["total"].format(amount=money(order.total, cur, lang))]
+    if order.amount_paid:
+        due = order.total - order.amount_paid
+        lines.append(t["paid"].format(amount=money(order.amount_paid, cur, lang)))
+        if due > 0:
+            lines.append(t["due"].format(amount=money(due, cur, lang)))
+        elif due < 0:
+            lines.append(t["credit"].format(amount=money(-due, cur, lang)))
+    return "\n".join(lines)
+
+
+def wa_me_url(phone: str | None, text: str) -> str | None:
+    """https://wa.me/<digits>?text=<urlencoded>, or None when there is no phone to send to."""
+    if not phone:
+        return None
+    return f"https://wa.me/{wa_me_digits(phone)}?text={quote(text, safe='')}"
+
+
+def catalogue_text(seller: Seller, products: list[Product], lang: Language) -> str:
+    t = _TEXTS[lang]
+    lines = [t["catalogue"].format(seller=seller.name), ""]
+    if not products:
+        lines.append(t["empty"])
+        return "\n".join(lines)
+    lines += [f"• {p.name}: {money(p.price, p.currency, lang)}" for p in products]
+    lines += ["", t["how_to_order"]]
+    return "\n".join(lines)
+
+
+def order_message(session: Session, user: User, order_id: str) -> dict:
+    """{"text", "url"} for an order, in its customer's language.
+
+    :raise NotFound: no such order in the shops the user works for.
+    """
+    order = get_for(session, user, Order, order_id)
+    text = order_text(order, order.customer.language)
+    return {"text": text, "url": wa_me_url(order.customer.phone, text)}
+
+
+def catalogue_message(session: Session, user: User, seller_id: str, lang: Language) -> dict:
+    """{"text"}: the shop's available products with prices, by name.
+
+    :raise NotFound: no such seller among those the user works for.
+    """
+    seller = get_for(session, user, Seller, seller_id)
+    products = session.scalars(
+        sa.select(Product).where(Product.seller_id == seller.id, Product.available.is_(True))
+        .order_by(Product.name, Product.id)
+    ).all()
+    return {"text": catalogue_text(seller, list(products), lang)}
