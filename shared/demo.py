@@ -1,10 +1,15 @@
 """The story's people as demo data: Reem's shop, Zeina and her five client pages."""
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from shared.models import Language, Product, Role, Seller, SellerCategory, User
+from shared.models import (
+    Channel, Language, OrderStatus, PaymentMethod, Product, Role, Seller, SellerCategory, User,
+)
+from shared.services import market_runs, orders
 from shared.services.accounts import hash_password
+from shared.services.customers import create_customer
 
 PASSWORD = "tawasi-demo"
 
@@ -32,6 +37,70 @@ ZEINA_CLIENTS = [
 ]
 
 
+REEM_CUSTOMERS = [
+    ("أم أحمد", "0944 111 301", "Idlib", Language.ar, "خالة ريم"),
+    ("سلمى الحلبي", "0944 111 302", "Sarmada", Language.ar, ""),
+    ("نور", "+963 944 111 303", "Idlib", Language.ar, "جارة"),
+    ("Hiba", "+90 532 111 22 33", "Gaziantep", Language.en, "Friend of Nour; reads English"),
+    ("أم خالد", "0944 111 305", "Binnish", Language.ar, "تدفع عند الاستلام"),
+    ("رنا", "0944 111 306", "Idlib", Language.ar, ""),
+]
+
+# (customer index, [(product index, quantity)], channel, where the order got to)
+REEM_ORDERS = [
+    (0, [(0, 1), (1, 2)], Channel.whatsapp, OrderStatus.delivered),
+    (1, [(2, 1)], Channel.whatsapp, OrderStatus.delivered),
+    (2, [(0, 2), (7, 3)], Channel.facebook, OrderStatus.purchased),
+    (3, [(6, 1), (9, 2)], Channel.whatsapp, OrderStatus.purchased),
+    (4, [(1, 1), (5, 2)], Channel.phone, OrderStatus.confirmed),
+    (5, [(11, 1)], Channel.whatsapp, OrderStatus.confirmed),
+    (0, [(3, 1)], Channel.in_person, OrderStatus.pending),
+    (2, [(10, 4)], Channel.whatsapp, OrderStatus.pending),
+    (1, [(4, 1)], Channel.whatsapp, OrderStatus.cancelled),
+]
+_PATH = [OrderStatus.confirmed, OrderStatus.purchased, OrderStatus.delivered]
+
+
+def _reem_week(session: Session, reem: User, shop: Seller, products: list[Product]) -> None:
+    """Customers, orders in every status, payments, and last week's market run, bought."""
+    customers = [
+        create_customer(session, reem, {"seller_id": shop.id, "name": name, "phone": phone,
+                                        "area": area, "language": language, "notes": notes},
+                        phone_region="SY")
+        for name, phone, area, language, notes in REEM_CUSTOMERS
+    ]
+    placed = []
+    for who, items, channel, status in REEM_ORDERS:
+        order = orders.create_order(session, reem, {
+            "seller_id": shop.id, "customer_id": customers[who].id, "channel": channel,
+            "lines": [{"product_id": products[i].id, "quantity": q} for i, q in items],
+        }, phone_region="SY")
+        placed.append((order, status))
+    # Confirm what reached the market; the run buys for those, then some are delivered.
+    for order, status in placed:
+        if status in _PATH:
+            orders.update_order(session, reem, order, {"status": OrderStatus.confirmed})
+        elif status == OrderStatus.cancelled:
+            orders.update_order(session, reem, order, {"status": OrderStatus.cancelled})
+    bought = [order.id for order, status in placed if status in (OrderStatus.purchased, OrderStatus.delivered)]
+    run = market_runs.create_market_run(session, reem, {
+        "seller_id": shop.id, "run_date": date(2026, 11, 19), "order_ids": bought,
+        "note": "سوق الخميس — Thursday market"})
+    market_runs.update_market_run(session, run, {"costs": [
+        {"product_id": products[0].id, "actual_cost": Decimal("300.00")},
+        {"product_id": products[1].id, "actual_cost": Decimal("110.00")},
+    ], "actual_cost": Decimal("520.00")})
+    market_runs.mark_bought(session, reem, run)
+    for order, status in placed:
+        if status == OrderStatus.delivered:
+            orders.update_order(session, reem, order, {"status": OrderStatus.delivered})
+            orders.add_payment(session, reem, order, amount=order.total, method=PaymentMethod.cash)
+    # Hiba paid half up front by transfer.
+    hiba_order = placed[3][0]
+    orders.add_payment(session, reem, hiba_order, amount=(hiba_order.total / 2).quantize(Decimal("0.01")),
+                       method=PaymentMethod.transfer)
+
+
 def _user(email, role, name, language=Language.ar) -> User:
     return User(email=email, role=role, name=name, language=language,
                 password_hash=hash_password(PASSWORD))
@@ -48,13 +117,13 @@ def load_demo(session: Session) -> list[User]:
     shop = Seller(name="ريم للتجميل — Reem beauty", category=SellerCategory.cosmetics,
                   area="Idlib", whatsapp_phone="+963944111222", owner=reem)
     session.add(shop)
-    session.add_all(
-        Product(seller=shop, name=name, description=desc, price=Decimal(price), currency="TRY")
-        for name, desc, price in REEM_PRODUCTS
-    )
+    products = [Product(seller=shop, name=name, description=desc, price=Decimal(price), currency="TRY")
+                for name, desc, price in REEM_PRODUCTS]
+    session.add_all(products)
     session.add_all(
         Seller(name=name, category=category, area=area, whatsapp_phone=phone, coordinator=zeina)
         for name, category, area, phone in ZEINA_CLIENTS
     )
     session.commit()
+    _reem_week(session, reem, shop, products)
     return [admin, reem, zeina, *promoters]

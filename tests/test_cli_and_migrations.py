@@ -88,3 +88,16 @@ def test_migrations_build_the_models_schema(app, tmp_path):
         db.engine.dispose()
 
     assert diff == []
+
+
+def test_demo_has_reems_week(runner):
+    from shared.models import Customer, MarketRun, MarketRunStatus, Order, OrderStatus
+
+    runner.invoke(args=["demo"])
+
+    statuses = set(db.session.scalars(sa.select(Order.status)))
+    assert statuses == set(OrderStatus)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Customer)) >= 6
+    run = db.session.scalars(sa.select(MarketRun)).one()
+    assert run.status == MarketRunStatus.bought
+    assert all(o.status in (OrderStatus.purchased, OrderStatus.delivered) for o in run.orders)
