@@ -32,15 +32,33 @@ def bare_app() -> Flask:
     return app
 
 
-def seed(session, n_products: int):
-    from shared.models import Product, Role, Seller, User
+def seed(session, n_products: int, n_orders: int):
+    """A shop with products, customers and orders (three lines each), inserted in bulk."""
+    import sqlalchemy as sa
+
+    from shared.models import Customer, Order, OrderLine, Product, Role, Seller, User, new_id
     from shared.services.accounts import hash_password
 
     owner = User(email="bench@example.com", role=Role.seller, password_hash=hash_password("benchmark"))
     shop = Seller(name="Bench shop", owner=owner)
     session.add_all([owner, shop])
-    session.add_all(Product(seller=shop, name=f"كريم مرطّب {i}", description="للبشرة",
-                            price=Decimal("150.00"), currency="TRY") for i in range(n_products))
+    products = [Product(seller=shop, name=f"كريم مرطّب {i}", description="للبشرة",
+                        price=Decimal("150.00"), currency="TRY") for i in range(n_products)]
+    session.add_all(products)
+    session.commit()
+    customers = [{"id": new_id(), "seller_id": shop.id, "name": f"زبونة {i}", "phone": f"+9639440{i:05d}",
+                  "search_key": f"زبونه {i}"} for i in range(200)]
+    session.execute(sa.insert(Customer), customers)
+    orders, lines = [], []
+    for i in range(n_orders):
+        order_id = new_id()
+        orders.append({"id": order_id, "seller_id": shop.id, "number": i + 1, "currency": "TRY",
+                       "customer_id": customers[i % len(customers)]["id"], "total": Decimal("450.00")})
+        lines += [{"id": new_id(), "order_id": order_id, "position": p, "product_id": products[p].id,
+                   "product_name": products[p].name, "unit_price": Decimal("150.00"), "quantity": 1}
+                  for p in range(3)]
+    session.execute(sa.insert(Order), orders)
+    session.execute(sa.insert(OrderLine), lines)
     session.commit()
     return owner
 
@@ -63,6 +81,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--products", type=int, default=500)
+    parser.add_argument("--orders", type=int, default=5000)
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -76,7 +95,7 @@ def main() -> None:
                           "RATELIMIT_ENABLED": False})
         with app.app_context():
             upgrade()
-            owner = seed(db.session, args.products)
+            owner = seed(db.session, args.products, args.orders)
             from datetime import timedelta
             token, _ = issue_token(db.session, owner, timedelta(days=1))
             product_id = db.session.execute(db.select(db.text("id")).select_from(db.text("products"))
@@ -89,6 +108,10 @@ def main() -> None:
             ("GET", "/api/v1/products?q=مرطب&limit=20", {}),
             ("GET", f"/api/v1/products/{product_id}", {}),
             ("POST", "/api/v1/products", {"json": {"name": "x", "price": "1", "currency": "TRY"}}),
+            ("GET", "/api/v1/orders?limit=20", {}),
+            ("GET", "/api/v1/orders?limit=20&q=زبونه", {}),
+            ("GET", "/api/v1/customers?limit=20", {}),
+            ("GET", "/api/v1/reports/sales", {}),
         ]
         baseline = measure(bare_app().test_client(), "GET", "/items", args.rounds)
         print(f"{'endpoint':48} {'median ms':>10} {'x bare':>8}")

@@ -4,6 +4,30 @@ import secrets
 from pathlib import Path
 
 
+# Defaults for every app, tests included; from_environment() overrides some of them.
+STATIC = {
+    "DEFAULT_PHONE_REGION": "SY",
+    "TIMEZONE": "Asia/Damascus",
+    "TOKEN_LIFETIME_DAYS": 30,
+    "API_TITLE": "Tawasi API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_REDOC_PATH": "/docs",
+    "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc@2.5.0/bundles/redoc.standalone.js",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "JSON_SORT_KEYS": True,
+    "IDEMPOTENCY_TTL_HOURS": 24,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_RATE_LIMIT": "10 per minute; 100 per day",
+    "COMPRESS_MIMETYPES": ["application/json", "application/problem+json", "text/html",
+                           "text/css", "application/javascript"],
+    "COMPRESS_MIN_SIZE": 500,
+}
+
+
 def _secret_key(instance_path: str) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in instance/."""
     if key := os.environ.get("SECRET_KEY"):
@@ -31,28 +55,7 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": os.environ.get("REDIS_URL"),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
-        "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", "SY"),
-        "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Damascus"),
-        "TOKEN_LIFETIME_DAYS": int(os.environ.get("TOKEN_LIFETIME_DAYS", "30")),
+        "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", STATIC["DEFAULT_PHONE_REGION"]),
+        "TIMEZONE": os.environ.get("TIMEZONE", STATIC["TIMEZONE"]),
+        "TOKEN_LIFETIME_DAYS": int(os.environ.get("TOKEN_LIFETIME_DAYS", STATIC["TOKEN_LIFETIME_DAYS"])),
     }
-
-
-# Settings that are the same everywhere (not secrets, not per machine).
-STATIC = {
-    "API_TITLE": "Tawasi API",
-    "API_VERSION": "v1",
-    "OPENAPI_VERSION": "3.1.0",
-    "OPENAPI_URL_PREFIX": "/",
-    "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_REDOC_PATH": "/docs",
-    "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc@2.5.0/bundles/redoc.standalone.js",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    "MAX_CONTENT_LENGTH": 1024 * 1024,
-    "JSON_SORT_KEYS": True,
-    "IDEMPOTENCY_TTL_HOURS": 24,
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "LOGIN_RATE_LIMIT": "10 per minute; 100 per day",
-    "COMPRESS_MIMETYPES": ["application/json", "application/problem+json", "text/html",
-                           "text/css", "application/javascript"],
-    "COMPRESS_MIN_SIZE": 500,
-}

@@ -101,3 +101,22 @@ def test_demo_has_reems_week(runner):
     run = db.session.scalars(sa.select(MarketRun)).one()
     assert run.status == MarketRunStatus.bought
     assert all(o.status in (OrderStatus.purchased, OrderStatus.delivered) for o in run.orders)
+
+
+def test_an_app_made_with_a_partial_config_still_has_every_default(tmp_path):
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}"})
+
+    assert app.config["TIMEZONE"] == "Asia/Damascus"
+    assert app.config["DEFAULT_PHONE_REGION"] == "SY"
+    assert app.config["TOKEN_LIFETIME_DAYS"] == 30
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    from shared.config import from_environment
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = from_environment(str(tmp_path))["SECRET_KEY"]
+
+    assert len(first) >= 32
+    assert from_environment(str(tmp_path))["SECRET_KEY"] == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

@@ -66,7 +66,7 @@ class ProductFilter:
 def list_products(
     session: Session, user: User, filters: ProductFilter, *, limit: int, cursor: str | None
 ) -> Page[Product]:
-    stmt = scoped(sa.select(Product), Product, user)
+    stmt = scoped(sa.select(Product), Product, user, session)
     if filters.seller_id:
         stmt = stmt.where(Product.seller_id == filters.seller_id)
     if filters.available is not None:

@@ -74,7 +74,7 @@ def _with_balances(session: Session, customers: list[Customer]) -> list[Customer
 def list_customers(
     session: Session, user: User, filters: CustomerFilter, *, limit: int, cursor: str | None
 ) -> Page[Customer]:
-    stmt = scoped(sa.select(Customer), Customer, user)
+    stmt = scoped(sa.select(Customer), Customer, user, session)
     if filters.seller_id:
         stmt = stmt.where(Customer.seller_id == filters.seller_id)
     if pattern := search_key_pattern(filters.q):

@@ -118,7 +118,7 @@ def _refreshed(session: Session, run: MarketRun) -> MarketRun:
 
 def list_market_runs(session: Session, user: User, filters: RunFilter, *,
                      limit: int, cursor: str | None) -> Page[MarketRun]:
-    stmt = scoped(sa.select(MarketRun), MarketRun, user).options(*_RUN_OPTIONS)
+    stmt = scoped(sa.select(MarketRun), MarketRun, user, session).options(*_RUN_OPTIONS)
     if filters.seller_id:
         stmt = stmt.where(MarketRun.seller_id == filters.seller_id)
     if filters.status:

@@ -51,7 +51,7 @@ def list_orders(
 ) -> Page[Order]:
     """Newest first; `date_from`/`date_to` are calendar days in the zone `tz_name`."""
     stmt = (
-        scoped(sa.select(Order), Order, user)
+        scoped(sa.select(Order), Order, user, session)
         .join(Order.customer)
         .options(contains_eager(Order.customer), *_SHOWN)
     )
