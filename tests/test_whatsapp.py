@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from shared.extensions import db
-from shared.models import Language, Role
+from shared.models import Language, OrderStatus, Role
 from tests.factories import (
     CustomerFactory, ProductFactory, SellerFactory, UserFactory, order_with_lines,
 )
@@ -112,3 +112,24 @@ def test_coordinator_reads_its_clients_order_text(client, auth):
     db.session.commit()
     response = client.get(f"/api/v1/orders/{order.id}/whatsapp", headers=auth(coordinator))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("status, lang, phrase", [
+    (OrderStatus.pending, Language.ar, None),
+    (OrderStatus.confirmed, Language.ar, "طلبك مؤكد"),
+    (OrderStatus.cancelled, Language.ar, "تم إلغاء هذا الطلب"),
+    (OrderStatus.delivered, Language.en, "was delivered"),
+])
+def test_message_says_where_the_order_is(client, auth, status, lang, phrase):
+    product = ProductFactory()
+    order = order_with_lines(product.seller, [(product, 1)], status=status,
+                             customer=CustomerFactory(seller=product.seller, language=lang))
+
+    response = client.get(f"/api/v1/orders/{order.id}/whatsapp", headers=auth(product.seller.owner))
+
+    assert response.status_code == 200
+    text = response.json["text"]
+    if phrase:
+        assert phrase in text
+    else:
+        assert not any(mark in text for mark in ("✅", "🛍️", "📦", "❌"))

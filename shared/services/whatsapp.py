@@ -11,7 +11,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from shared.models import Language, Order, Product, Seller, User
+from shared.models import Language, Order, OrderStatus, Product, Seller, User
 from shared.phones import wa_me_digits
 from shared.services.access import get_for
 
@@ -33,6 +33,10 @@ _TEXTS = {
         "catalogue": "*{seller}* — قائمة الأسعار",
         "empty": "لا توجد منتجات متوفرة حالياً.",
         "how_to_order": "للطلب أرسل اسم المنتج والكمية.",
+        OrderStatus.confirmed: "✅ طلبك مؤكد، وسنشتريه في نزلة السوق القادمة.",
+        OrderStatus.purchased: "🛍️ اشترينا طلبك وهو جاهز للتسليم.",
+        OrderStatus.delivered: "📦 تم تسليم طلبك. شكراً لك!",
+        OrderStatus.cancelled: "❌ تم إلغاء هذا الطلب.",
     },
     Language.en: {
         "greeting": "Hello {name},",
@@ -46,6 +50,10 @@ _TEXTS = {
         "catalogue": "*{seller}* — price list",
         "empty": "No products are available at the moment.",
         "how_to_order": "To order, reply with the product name and quantity.",
+        OrderStatus.confirmed: "✅ Your order is confirmed; we will buy it on our next market day.",
+        OrderStatus.purchased: "🛍️ We bought your order; it is ready to deliver.",
+        OrderStatus.delivered: "📦 Your order was delivered. Thank you!",
+        OrderStatus.cancelled: "❌ This order was cancelled.",
     },
 }
 
@@ -57,11 +65,14 @@ def money(amount: Decimal, currency: str, lang: Language) -> str:
 
 
 def order_text(order: Order, lang: Language) -> str:
-    """The confirmation a seller sends the customer: lines, total, number, shop name."""
+    """The message a seller sends the customer: where the order is, lines, total, what is paid."""
     t = _TEXTS[lang]
     cur = order.currency
     lines = [t["greeting"].format(name=order.customer.name), "",
-             t["thanks"].format(seller=order.seller.name), t["number"].format(number=order.number), ""]
+             t["thanks"].format(seller=order.seller.name), t["number"].format(number=order.number)]
+    if order.status in t:
+        lines.append(t[order.status])
+    lines.append("")
     for line in order.lines:
         text = f"• {line.quantity} × {line.product_name}: {money(line.line_total, cur, lang)}"
         if line.quantity > 1:
