@@ -51,6 +51,7 @@ class Blueprint(SmorestBlueprint):
     def __init__(self, *args, public: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self._prepare_doc_cbks.append(self._prepare_conventions_doc)
+        self.before_request(require_json_body)
         if not public:
             self.before_request(require_token)
 
@@ -71,6 +72,14 @@ class Blueprint(SmorestBlueprint):
                     if getattr(schema, "many", False):
                         headers["Link"] = LINK_HEADER
         return doc
+
+
+def require_json_body() -> None:
+    """A body that is not JSON is a 415 that says so, not a misleading 'field missing'."""
+    if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
+        from werkzeug.exceptions import UnsupportedMediaType
+
+        raise UnsupportedMediaType()
 
 
 def require_token() -> None:

@@ -70,7 +70,8 @@ class ProductById(MethodView):
     def delete(self, product_id):
         """Delete a product
 
-        Removes it from the catalogue. Orders that included it keep its name and price.
+        Removes a product nobody has ordered. One that was ordered stays on the books
+        (409): hide it with `available: false` instead.
         """
         product = catalogue.get_product(db.session, current_user, product_id)
         check_if_match(product_schema, product)

@@ -1,4 +1,5 @@
 """Sellers: the businesses Tawasi keeps books for."""
+from flask import current_app
 from flask.views import MethodView
 from flask_login import current_user
 
@@ -36,9 +37,11 @@ class Sellers(MethodView):
         """Add a seller
 
         A seller user owns the shops it adds; a coordinator manages the client shops
-        it adds (clients without an account of their own).
+        it adds (clients without an account of their own). `whatsapp_phone` is
+        normalised to E.164 (+963…); a number without a country code is read as Syrian.
         """
-        return catalogue.create_seller(db.session, current_user, data)
+        return catalogue.create_seller(db.session, current_user, data,
+                                       phone_region=current_app.config["DEFAULT_PHONE_REGION"])
 
 
 @blp.route("/<seller_id>")
@@ -60,13 +63,15 @@ class SellerById(MethodView):
         """
         seller = catalogue.get_seller(db.session, current_user, seller_id)
         check_if_match(seller_schema, seller)
-        return catalogue.update_seller(db.session, seller, changes)
+        return catalogue.update_seller(db.session, seller, changes,
+                                       phone_region=current_app.config["DEFAULT_PHONE_REGION"])
 
     @blp.response(204)
     def delete(self, seller_id):
         """Delete a seller
 
-        Deletes the shop and its catalogue.
+        Deletes the shop with its catalogue and customers. A shop with orders on its
+        books cannot be deleted (409).
         """
         seller = catalogue.get_seller(db.session, current_user, seller_id)
         check_if_match(seller_schema, seller)

@@ -325,3 +325,83 @@ def test_if_match_with_the_etag_of_a_gzipped_read_works(client, headers, shop):
 
     assert unchanged.status_code == 304
     assert patched.status_code == 200
+
+
+# --- odd input is a 4xx that says what is wrong, never a 500 --------------------
+
+
+def test_text_with_nul_characters_is_422(client, headers):
+    response = client.post("/api/v1/products", json={**BODY, "name": "a\u0000b"}, headers=headers)
+
+    assert response.status_code == 422
+    assert "NUL" in response.json["errors"]["name"][0]
+
+
+def test_nul_in_a_nested_field_is_422(client, headers):
+    response = client.post("/api/v1/orders", headers=headers, json={
+        "customer": {"name": "x\u0000", "phone": "0944111222"}, "lines": []})
+
+    assert response.status_code == 422
+    assert "customer" in response.json["errors"]
+
+
+def test_body_that_is_not_json_is_415(client, headers):
+    response = client.post("/api/v1/auth/tokens", data='{"email": "a@example.com", "password": "x"}',
+                           content_type="text/plain")
+
+    assert response.status_code == 415
+    assert response.content_type == "application/problem+json"
+    assert "application/json" in response.json["detail"]
+
+
+@pytest.mark.parametrize("price", ["99999999999999999999", "10000000000.00", "1e30"])
+def test_amounts_beyond_ten_billion_are_422_too_large(client, headers, price):
+    response = client.post("/api/v1/products", json={**BODY, "price": price}, headers=headers)
+
+    assert response.status_code == 422
+    assert "Too large" in response.json["errors"]["price"][0]
+
+
+def test_the_largest_amount_round_trips(client, headers):
+    response = client.post("/api/v1/products", json={**BODY, "price": "9999999999.99"}, headers=headers)
+
+    assert response.status_code == 201
+    assert client.get(f"/api/v1/products/{response.json['id']}", headers=headers).json["price"] == "9999999999.99"
+
+
+def _cursor(payload: str) -> str:
+    import base64
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("payload", [
+    '["2026-11-26T04:14:52", "zz"]',          # no time zone
+    '["9999-12-31T23:59:59-14:00", "zz"]',    # beyond what UTC can hold
+    '{"a": 1}',
+    '["not a time", "zz"]',
+])
+def test_forged_cursors_are_422(client, headers, payload):
+    response = client.get(f"/api/v1/products?cursor={_cursor(payload)}", headers=headers)
+
+    assert response.status_code == 422
+    assert "cursor" in response.json["errors"]
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/orders?to=9999-12-31",
+    "/api/v1/orders?from=0001-01-01",
+    "/api/v1/reports/sales?to=9999-12-31",
+])
+def test_dates_outside_this_century_are_422(client, headers, url):
+    response = client.get(url, headers=headers)
+
+    assert response.status_code == 422
+    assert "between 2000 and 2100" in str(response.json["errors"])
+
+
+def test_dates_accept_arabic_indic_digits(client, headers):
+    response = client.get("/api/v1/reports/sales", query_string={"from": "٢٠٢٦-١١-٠١", "to": "٢٠٢٦-١١-٣٠"},
+                          headers=headers)
+
+    assert response.status_code == 200
+    assert (response.json["from"], response.json["to"]) == ("2026-11-01", "2026-11-30")

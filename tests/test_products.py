@@ -164,3 +164,17 @@ def test_product_list_runs_the_same_queries_for_1_and_50_items(client, auth, cou
         assert len(client.get("/api/v1/products?limit=100", headers=big_headers).json) == 50
 
     assert one.count == fifty.count
+
+
+def test_an_ordered_product_cannot_be_deleted_but_can_be_hidden(client, headers, shop):
+    from tests.factories import order_with_lines
+
+    product = ProductFactory(seller=shop)
+    order_with_lines(shop, [(product, 1)])
+
+    refused = client.delete(f"/api/v1/products/{product.id}", headers=headers)
+    hidden = client.patch(f"/api/v1/products/{product.id}", json={"available": False}, headers=headers)
+
+    assert refused.status_code == 409
+    assert "available=false" in refused.json["detail"]
+    assert hidden.status_code == 200 and hidden.json["available"] is False

@@ -1,19 +1,40 @@
 """The one base schema and the fields every resource shares (numbers, money, lists)."""
+import datetime as dt
 import decimal
+from collections.abc import Mapping
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from shared.money import CURRENCIES
+from shared.money import CURRENCIES, MAX_AMOUNT
 from shared.services.pagination import MAX_LIMIT
 from shared.text import normalise_number
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class BaseSchema(ma.Schema):
-    """Unknown fields are refused (a typo must not be silently ignored)."""
+    """Unknown fields are refused (a typo must not be silently ignored), and so is text
+    with NUL characters (PostgreSQL cannot store them; no person types one)."""
 
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def _refuse_nul(self, data, **kwargs):
+        if isinstance(data, Mapping):
+            bad = sorted(str(key) for key in data.keys() if _has_nul(data.get(key)) or _has_nul(key))
+            if bad:
+                raise ma.ValidationError({key: ["Text may not contain NUL characters."] for key in bad})
+        return data
 
 
 class Integer(fields.Integer):
@@ -40,6 +61,7 @@ class Amount(fields.Decimal):
         "invalid": "Not a valid amount: send a decimal string such as \"150.00\".",
         "special": "Not a valid amount: send a decimal string such as \"150.00\".",
         "too_precise": "Use at most two decimal places.",
+        "too_large": f"Too large: at most {MAX_AMOUNT}.",
     }
 
     def __init__(self, **kwargs):
@@ -61,9 +83,48 @@ class Amount(fields.Decimal):
             raise self.make_error("invalid") from None
         if not number.is_finite():
             raise self.make_error("special")
+        if abs(number) > MAX_AMOUNT:
+            raise self.make_error("too_large")
         if number.as_tuple().exponent < -2 and number != number.quantize(decimal.Decimal("0.01")):
             raise self.make_error("too_precise")
         return super()._deserialize(str(number), attr, data, **kwargs)
+
+
+# Dates people mean: this century. Refusing year 1 or 9999 up front keeps every later
+# date sum (a day after, a time zone) inside what datetime can hold.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+_YEARS = f"Use a date between {MIN_YEAR} and {MAX_YEAR}."
+
+
+class Date(fields.Date):
+    """An ISO date (2026-11-26), Arabic-Indic digits accepted (٢٠٢٦-١١-٢٦)."""
+
+    default_error_messages = {"out_of_range": _YEARS}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = normalise_number(value)
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise self.make_error("out_of_range")
+        return day
+
+
+class AwareDateTime(fields.AwareDateTime):
+    """An ISO date-time; UTC when no offset is given; Arabic-Indic digits accepted."""
+
+    default_error_messages = {"out_of_range": _YEARS}
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=dt.timezone.utc, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = normalise_number(value)
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:
+            raise self.make_error("out_of_range")
+        return moment
 
 
 class Currency(fields.String):

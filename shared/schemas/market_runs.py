@@ -1,10 +1,9 @@
 """Schemas of market runs and their shopping lists."""
-from datetime import timezone
 
 from marshmallow import fields, validate
 
 from shared.models import MarketRunStatus
-from shared.schemas.base import Amount, BaseSchema, Currency, ListQuery
+from shared.schemas.base import Amount, AwareDateTime, BaseSchema, Currency, Date, ListQuery
 
 def _order_id() -> fields.String:
     return fields.String(validate=validate.Length(min=1, max=26))
@@ -61,7 +60,7 @@ class MarketRun(BaseSchema):
 
 
 class MarketRunCreate(BaseSchema):
-    run_date = fields.Date(required=True, metadata={"example": "2025-05-16"})
+    run_date = Date(required=True, metadata={"example": "2025-05-16"})
     seller_id = fields.String(
         load_default=None,
         metadata={"description": "The shop; may be left out when you work for exactly one."},
@@ -79,7 +78,7 @@ class MarketRunCostChange(BaseSchema):
 
 
 class MarketRunUpdate(BaseSchema):
-    run_date = fields.Date()
+    run_date = Date()
     note = fields.String(validate=_NOTE)
     actual_cost = Amount(allow_none=True)
     costs = fields.List(fields.Nested(MarketRunCostChange), validate=validate.Length(max=500))
@@ -88,8 +87,8 @@ class MarketRunUpdate(BaseSchema):
 class MarketRunBought(BaseSchema):
     actual_cost = Amount(load_default=None, allow_none=True, metadata={
         "description": "Paid for the run as a whole, if known now."})
-    bought_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=timezone.utc,
-                                     metadata={"description": "Defaults to now."})
+    bought_at = AwareDateTime(load_default=None, allow_none=True,
+                              metadata={"description": "Defaults to now."})
 
 
 class MarketRunOrders(BaseSchema):

@@ -1,11 +1,10 @@
 """Schemas of customers, orders, their lines, history and payments, and WhatsApp texts."""
-from datetime import timezone
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared.models import Channel, Language, OrderStatus, PaymentMethod, PaymentStatus
-from shared.schemas.base import Amount, BaseSchema, Currency, Integer, ListQuery
+from shared.schemas.base import Amount, AwareDateTime, BaseSchema, Currency, Date, Integer, ListQuery
 
 _ID = {"example": "01jd3k6w7x8y9z0a1b2c3d4e5f"}
 _NAME = validate.Length(min=1, max=120)
@@ -178,9 +177,9 @@ class OrderQuery(ListQuery):
     payment_status = fields.Enum(PaymentStatus, by_value=True, load_default=None)
     customer_id = fields.String(load_default=None)
     seller_id = fields.String(load_default=None)
-    date_from = fields.Date(data_key="from", load_default=None, metadata={
+    date_from = Date(data_key="from", load_default=None, metadata={
         "example": "2025-03-01", "description": "Placed on or after this local calendar day."})
-    date_to = fields.Date(data_key="to", load_default=None, metadata={
+    date_to = Date(data_key="to", load_default=None, metadata={
         "example": "2025-03-07", "description": "Placed on or before this local calendar day."})
     q = fields.String(
         load_default=None, validate=validate.Length(max=100),
@@ -210,7 +209,7 @@ class PaymentCreate(BaseSchema):
     amount = Amount(required=True, validate=_PAYMENT_AMOUNT)
     method = fields.Enum(PaymentMethod, by_value=True, load_default=PaymentMethod.cash,
                          metadata={"example": "cash"})
-    paid_at = fields.AwareDateTime(load_default=None, default_timezone=timezone.utc, metadata={
+    paid_at = AwareDateTime(load_default=None, metadata={
         "description": "When the money was received; now if left out."})
 
 

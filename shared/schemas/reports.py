@@ -1,13 +1,13 @@
 """Schemas of reports."""
 from marshmallow import fields
 
-from shared.schemas.base import Amount, BaseSchema, Currency
+from shared.schemas.base import Amount, BaseSchema, Currency, Date
 
 
 class SalesReportQuery(BaseSchema):
-    start = fields.Date(data_key="from", load_default=None, metadata={
+    start = Date(data_key="from", load_default=None, metadata={
         "example": "2025-05-01", "description": "First local day (included); open if left out."})
-    end = fields.Date(data_key="to", load_default=None, metadata={
+    end = Date(data_key="to", load_default=None, metadata={
         "example": "2025-05-31", "description": "Last local day (included); open if left out."})
     seller_id = fields.String(load_default=None, metadata={
         "description": "One shop; all the shops you work for if left out."})

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from shared.errors import Forbidden
-from shared.models import Product, Role, Seller, User
+from shared.errors import Conflict, Forbidden
+from shared.models import MarketRunCost, Order, OrderLine, Product, Role, Seller, User
+from shared.phones import normalise_phone
 from shared.services.access import get_for, scoped, seller_for_write
 from shared.services.pagination import Page, keyset_page
 from shared.text import fold, like_pattern
@@ -24,9 +25,19 @@ def list_sellers(session: Session, user: User, *, limit: int, cursor: str | None
     return keyset_page(session, stmt, Seller, limit=limit, cursor=cursor)
 
 
-def create_seller(session: Session, user: User, data: dict) -> Seller:
-    """A seller user owns the shops it creates; a coordinator manages the client shops it creates."""
-    seller = Seller(**data)
+def _normalised(data: dict, phone_region: str) -> dict:
+    if "whatsapp_phone" in data:
+        data = {**data, "whatsapp_phone": normalise_phone(data["whatsapp_phone"], phone_region,
+                                                          field="whatsapp_phone")}
+    return data
+
+
+def create_seller(session: Session, user: User, data: dict, *, phone_region: str) -> Seller:
+    """A seller user owns the shops it creates; a coordinator manages the client shops it creates.
+
+    :raise Invalid: the WhatsApp phone is not a phone number.
+    """
+    seller = Seller(**_normalised(data, phone_region))
     if user.role == Role.seller:
         seller.owner_id = user.id
     elif user.role == Role.coordinator:
@@ -42,13 +53,21 @@ def get_seller(session: Session, user: User, seller_id: str) -> Seller:
     return get_for(session, user, Seller, seller_id)
 
 
-def update_seller(session: Session, seller: Seller, changes: dict) -> Seller:
-    _apply(seller, changes)
+def update_seller(session: Session, seller: Seller, changes: dict, *, phone_region: str) -> Seller:
+    _apply(seller, _normalised(changes, phone_region))
     session.commit()
     return seller
 
 
 def delete_seller(session: Session, seller: Seller) -> None:
+    """Delete a shop with its catalogue and customers.
+
+    :raise Conflict: the shop has orders: its books (orders, payments, market runs) must stay.
+    """
+    orders = session.scalar(sa.select(sa.func.count()).where(Order.seller_id == seller.id))
+    if orders:
+        raise Conflict(f"{seller.name} has {orders} order(s) on its books; a shop with orders "
+                       "cannot be deleted.", orders=orders)
     session.delete(seller)
     session.commit()
 
@@ -96,5 +115,17 @@ def update_product(session: Session, product: Product, changes: dict) -> Product
 
 
 def delete_product(session: Session, product: Product) -> None:
+    """Delete a product nobody has ordered yet.
+
+    :raise Conflict: it is on an order or a market run's costs; those keep pointing at it
+        (shopping lists, reports), so it is hidden with `available: false` instead.
+    """
+    used = session.scalar(sa.select(
+        sa.exists().where(OrderLine.product_id == product.id)
+        | sa.exists().where(MarketRunCost.product_id == product.id)
+    ))
+    if used:
+        raise Conflict(f"{product.name} has been ordered, so it stays on the books. "
+                       "Mark it unavailable instead (PATCH available=false).")
     session.delete(product)
     session.commit()

@@ -3,7 +3,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
@@ -30,8 +30,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         stamp, obj_id = json.loads(raw)
-        return datetime.fromisoformat(stamp), str(obj_id)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
+        moment = datetime.fromisoformat(stamp)
+        if moment.tzinfo is None:
+            raise ValueError("cursor time without a zone")
+        return moment.astimezone(timezone.utc), str(obj_id)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, OverflowError) as exc:
         raise Invalid("cursor", "is not a cursor this API gave out; start again without it") from exc
 
 
