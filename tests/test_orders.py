@@ -58,6 +58,15 @@ def test_total_is_exact_to_the_cent(client, auth):
     assert response.json["total"] == "100.00"
 
 
+def test_order_total_too_large_to_keep_is_422(client, auth):
+    product = ProductFactory(price=Decimal("90000000000000000.00"))
+    response = _place(client, auth(product.seller.owner), customer={"name": "X"},
+                      lines=[{"product_id": product.id, "quantity": 1000}])
+    assert response.status_code == 422
+    assert response.json["errors"]["lines"][0].startswith("the order total would be too large")
+    assert _count(Order) == 0
+
+
 def test_numbers_run_per_shop(app, client, auth):
     one, other = ProductFactory(), ProductFactory()
     for product, expected in ((one, 1), (one, 2), (other, 1)):
@@ -369,6 +378,16 @@ def test_lines_cannot_change_once_purchased(client, auth, status):
                             headers=auth(product.seller.owner))
     assert response.status_code == 409
     assert status.value in response.json["detail"]
+    assert db.session.get(Order, order.id).lines[0].quantity == 1
+
+
+def test_new_lines_making_the_total_too_large_are_422(client, auth):
+    product = ProductFactory(price=Decimal("9999999999.99"))
+    order = order_with_lines(product.seller, [(product, 1)])
+    response = client.patch(f"{URL}/{order.id}", json={"lines": [{"product_id": product.id, "quantity": 2}]},
+                            headers=auth(product.seller.owner))
+    assert response.status_code == 422
+    assert response.json["errors"]["lines"][0].startswith("the order total would be too large")
     assert db.session.get(Order, order.id).lines[0].quantity == 1
 
 
