@@ -4,11 +4,13 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from shared.errors import Invalid
 from shared.extensions import db
-from shared.models import Order, OrderStatus, Payment
-from shared.services.orders import MAX_AMOUNT, add_refund
+from shared.models import Order, OrderStatus, Payment, User
+from shared.services import orders
+from shared.services.orders import MAX_AMOUNT, add_payment, add_refund
 from tests.factories import ProductFactory, order_with_lines
 
 URL = "/api/v1/orders/{}/{}"
@@ -224,3 +226,22 @@ def test_payment_too_large_for_the_database_is_422_not_500(client, order, header
 
     assert response.status_code == 422
     assert "amount" in response.json["errors"]
+
+
+def test_line_edit_loaded_before_a_payment_is_409(client, order, headers, monkeypatch):
+    assert pay(client, order.id, headers, "100.00").status_code == 201
+    update_order = orders.update_order
+
+    def paid_meanwhile(session, user, loaded, changes):
+        """A payment that leaves payment_status as it was lands after this request loaded the order."""
+        with Session(db.engine) as other:
+            add_payment(other, other.get(User, user.id), other.get(Order, loaded.id), amount=Decimal("50.00"))
+        return update_order(session, user, loaded, changes)
+
+    monkeypatch.setattr(orders, "update_order", paid_meanwhile)
+    response = client.patch(f"/api/v1/orders/{order.id}",
+                            json={"lines": [{"product_id": order.lines[0].product_id, "quantity": 1}]},
+                            headers=headers)
+    assert response.status_code == 409
+    reloaded = db.session.get(Order, order.id)
+    assert (reloaded.total, reloaded.amount_paid) == (Decimal("300.00"), Decimal("150.00"))

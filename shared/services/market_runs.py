@@ -11,6 +11,10 @@ Rules decided here (the API and the admin share them):
   without a cost). All in the run's currency.
 - Orders, costs and dates may change; orders may be added, removed and the run
   deleted only while it is `planned`.
+
+Orders are read `with_for_update` and `populate_existing` before a run changes them:
+the row lock (PostgreSQL) and the fresh values, version included, mean a run writes
+over the order as it is now, not as an earlier read in the request saw it.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -179,6 +183,7 @@ def _orders_named(session: Session, seller_id: str, order_ids: list[str]) -> lis
     wanted = list(dict.fromkeys(order_ids))
     orders = session.scalars(
         sa.select(Order).where(Order.id.in_(wanted), Order.seller_id == seller_id).with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
     by_id = {order.id: order for order in orders}
     missing = [order_id for order_id in wanted if order_id not in by_id]
@@ -230,7 +235,8 @@ def _waiting_orders(session: Session, seller: Seller, currency: str | None) -> t
     )
     if currency is not None:
         stmt = stmt.where(Order.currency == currency)
-    orders = session.scalars(stmt.order_by(Order.number).with_for_update()).all()
+    orders = session.scalars(stmt.order_by(Order.number).with_for_update()
+                             .execution_options(populate_existing=True)).all()
     if not orders:
         where = f" in {currency}" if currency else ""
         raise Invalid("order_ids", f"no confirmed orders{where} are waiting for a market run: "
@@ -350,6 +356,7 @@ def mark_bought(session: Session, user: User, run: MarketRun, *, actual_cost: De
     orders = session.scalars(
         sa.select(Order).where(Order.market_run_id == run.id, Order.status == OrderStatus.confirmed)
         .options(selectinload(Order.events)).with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
     for order in orders:
         apply_transition(order, OrderStatus.purchased, user)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from shared.dates import day_range_utc
-from shared.errors import Conflict, Invalid
+from shared.errors import Conflict, DomainError, Invalid
 from shared.models import (
     Channel, Customer, Order, OrderEvent, OrderLine, OrderStatus, Payment, PaymentMethod,
     PaymentStatus, Product, Seller, User, utcnow,
@@ -247,7 +247,12 @@ def update_order(session: Session, user: User, order: Order, changes: dict) -> O
     confirm the order.
 
     :raise Conflict: lines of an order already purchased; a status change not allowed.
+    :raise StaleDataError: the order changed since it was read (the API answers 409).
     """
+    # Claim the order first: the UPDATE checks and bumps its version (and holds the row
+    # lock on PostgreSQL), so a write based on a stale read fails before any line moves.
+    order.updated_at = utcnow()
+    session.flush()
     if "lines" in changes:
         _replace_lines(session, order, changes["lines"])
     for field in ("note", "channel"):
@@ -297,7 +302,8 @@ def _record(session: Session, user: User, order: Order, amount: Decimal, method:
     The addition runs in the database first: it takes the order's row lock (the write
     lock on SQLite) until the commit, so concurrent payments queue instead of
     overwriting each other, and the checks below read the current amount, not the
-    one this request loaded.
+    one this request loaded. It bumps the order's version too: a concurrent write
+    based on the amount paid before (a PATCH recomputing payment_status) gets a 409.
 
     :raise Conflict: a payment (not a refund) for a cancelled order.
     :raise Invalid: a refund of more than was paid; a total paid too large to keep.
@@ -306,32 +312,36 @@ def _record(session: Session, user: User, order: Order, amount: Decimal, method:
         raise _too_large(order, amount)
     session.execute(
         sa.update(Order).where(Order.id == order.id)
-        .values(amount_paid=Order.amount_paid + amount)
+        .values(amount_paid=Order.amount_paid + amount, version=Order.version + 1)
         .execution_options(synchronize_session=False)
     )
     session.refresh(order)
     if amount > 0 and order.status == OrderStatus.cancelled:
-        error = Conflict(f"Order {order.number} is cancelled: it takes no new payments, only refunds.",
-                         current=order.status.value)
-        session.rollback()
-        raise error
+        raise _refused(session, Conflict(
+            f"Order {order.number} is cancelled: it takes no new payments, only refunds.",
+            current=order.status.value,
+        ))
     if order.amount_paid < 0:
         paid = order.amount_paid - amount
-        error = Invalid("amount", f"cannot refund more than was paid on order {order.number} "
-                                  f"({paid:.2f} {order.currency})",
-                        amount_paid=f"{paid:.2f}")
-        session.rollback()
-        raise error
+        raise _refused(session, Invalid(
+            "amount", f"cannot refund more than was paid on order {order.number} "
+                      f"({paid:.2f} {order.currency})",
+            amount_paid=f"{paid:.2f}",
+        ))
     if order.amount_paid > MAX_AMOUNT:
-        error = _too_large(order, amount)
-        session.rollback()
-        raise error
+        raise _refused(session, _too_large(order, amount))
     payment = Payment(amount=amount, currency=order.currency, method=method,
                       paid_at=paid_at or utcnow(), recorded_by_id=user.id)
     order.payments.append(payment)
     order.payment_status = _payment_status(order)
     session.commit()
     return payment
+
+
+def _refused(session: Session, error: DomainError) -> DomainError:
+    """Undo the addition (and release the lock) before refusing."""
+    session.rollback()
+    return error
 
 
 def _too_large(order: Order, amount: Decimal) -> Invalid:
