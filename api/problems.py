@@ -9,6 +9,7 @@ import logging
 import marshmallow as ma
 from flask import Response, json, request
 from flask_smorest import Api
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from shared import errors
@@ -97,12 +98,20 @@ def handle_domain_error(error: errors.DomainError) -> Response:
     return problem(status, error.title, error.detail, errors=error.errors, **error.extra)
 
 
+def handle_stale_data(_error: StaleDataError) -> Response:
+    """A versioned row (an order) changed between this request's read and its write."""
+    db.session.rollback()
+    return problem(409, "Conflict", "This order was changed by someone else at the same moment; "
+                                    "reload it and try again.")
+
+
 class ProblemApi(Api):
     ERROR_SCHEMA = Problem
 
     def _register_error_handlers(self):
         super()._register_error_handlers()
         self._app.register_error_handler(errors.DomainError, handle_domain_error)
+        self._app.register_error_handler(StaleDataError, handle_stale_data)
 
     def handle_http_exception(self, error: HTTPException):
         if error.code >= 500:

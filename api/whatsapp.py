@@ -42,5 +42,4 @@ class CatalogueWhatsApp(MethodView):
         The shop's available products with their prices, by name, in `lang` (ar or
         en), ready to post on WhatsApp (status, group or broadcast list).
         """
-        return {**whatsapp.catalogue_message(db.session, current_user, seller_id, query["lang"]),
-                "url": None}
+        return whatsapp.catalogue_message(db.session, current_user, seller_id, query["lang"])

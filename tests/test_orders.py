@@ -4,12 +4,14 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from shared.extensions import db
 from shared.models import (
-    Customer, Order, OrderEvent, OrderLine, OrderStatus, Role, new_id,
+    Customer, Order, OrderEvent, OrderLine, OrderStatus, Role, User, new_id,
 )
-from shared.services.order_status import ALLOWED
+from shared.services import orders
+from shared.services.order_status import ALLOWED, apply_transition
 from tests.factories import (
     CustomerFactory, ProductFactory, SellerFactory, UserFactory, order_with_lines,
 )
@@ -56,6 +58,15 @@ def test_total_is_exact_to_the_cent(client, auth):
                       lines=[{"product_id": a.id, "quantity": 3}, {"product_id": b.id, "quantity": "١"}])
     assert response.status_code == 201
     assert response.json["total"] == "100.00"
+
+
+def test_order_total_too_large_to_keep_is_422(client, auth):
+    product = ProductFactory(price=Decimal("90000000000000000.00"))
+    response = _place(client, auth(product.seller.owner), customer={"name": "X"},
+                      lines=[{"product_id": product.id, "quantity": 1000}])
+    assert response.status_code == 422
+    assert response.json["errors"]["lines"][0].startswith("the order total would be too large")
+    assert _count(Order) == 0
 
 
 def test_numbers_run_per_shop(app, client, auth):
@@ -340,6 +351,27 @@ def test_current_if_match_is_accepted(client, auth):
     assert (response.json["note"], response.json["channel"]) == ("ok", "phone")
 
 
+def test_status_change_on_an_order_changed_meanwhile_is_409(client, auth, monkeypatch):
+    product = ProductFactory()
+    order = order_with_lines(product.seller, [(product, 1)], status=OrderStatus.confirmed)
+    update_order = orders.update_order
+
+    def cancelled_meanwhile(session, user, loaded, changes):
+        """Someone else cancels the order after this request loaded it, before it writes."""
+        with Session(db.engine) as other:
+            apply_transition(other.get(Order, loaded.id), OrderStatus.cancelled, None)
+            other.commit()
+        return update_order(session, user, loaded, changes)
+
+    monkeypatch.setattr(orders, "update_order", cancelled_meanwhile)
+    response = client.patch(f"{URL}/{order.id}", json={"status": "purchased"},
+                            headers=auth(product.seller.owner))
+    assert response.status_code == 409
+    assert response.content_type == "application/problem+json"
+    assert "changed by someone else" in response.json["detail"]
+    assert db.session.get(Order, order.id).status == OrderStatus.cancelled
+
+
 # --- lines -------------------------------------------------------------------------
 
 
@@ -370,6 +402,38 @@ def test_lines_cannot_change_once_purchased(client, auth, status):
     assert response.status_code == 409
     assert status.value in response.json["detail"]
     assert db.session.get(Order, order.id).lines[0].quantity == 1
+
+
+def test_new_lines_making_the_total_too_large_are_422(client, auth):
+    product = ProductFactory(price=Decimal("9999999999.99"))
+    order = order_with_lines(product.seller, [(product, 1)])
+    response = client.patch(f"{URL}/{order.id}", json={"lines": [{"product_id": product.id, "quantity": 2}]},
+                            headers=auth(product.seller.owner))
+    assert response.status_code == 422
+    assert response.json["errors"]["lines"][0].startswith("the order total would be too large")
+    assert db.session.get(Order, order.id).lines[0].quantity == 1
+
+
+def test_line_edit_on_an_order_whose_lines_changed_meanwhile_is_409(client, auth, monkeypatch):
+    seller = SellerFactory()
+    cream, soap = (ProductFactory(seller=seller, price=Decimal("100.00")) for _ in range(2))
+    order = order_with_lines(seller, [(cream, 2)])
+    update_order = orders.update_order
+
+    def edited_meanwhile(session, user, loaded, changes):
+        """Someone else replaces the lines (same total) after this request loaded the order."""
+        with Session(db.engine) as other:
+            update_order(other, other.get(User, user.id), other.get(Order, loaded.id),
+                         {"lines": [{"product_id": soap.id, "quantity": 2}]})
+        return update_order(session, user, loaded, changes)
+
+    monkeypatch.setattr(orders, "update_order", edited_meanwhile)
+    response = client.patch(f"{URL}/{order.id}", json={"lines": [{"product_id": cream.id, "quantity": 1},
+                                                                 {"product_id": soap.id, "quantity": 1}]},
+                            headers=auth(seller.owner))
+    assert response.status_code == 409
+    lines = db.session.scalars(sa.select(OrderLine).where(OrderLine.order_id == order.id)).all()
+    assert [(line.product_id, line.quantity) for line in lines] == [(soap.id, 2)]
 
 
 def test_lines_and_confirmation_in_one_request(client, auth):

@@ -1,11 +1,16 @@
+import threading
 from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from shared.errors import Invalid
 from shared.extensions import db
-from shared.models import Order, OrderStatus, Payment
+from shared.models import Order, OrderStatus, Payment, User
+from shared.services import orders
+from shared.services.orders import MAX_AMOUNT, add_payment, add_refund
 from tests.factories import ProductFactory, order_with_lines
 
 URL = "/api/v1/orders/{}/{}"
@@ -165,3 +170,78 @@ def test_payment_by_idempotency_key_is_recorded_once(client, order, auth):
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json["id"] == first.json["id"]
     assert db.session.get(Order, order.id).amount_paid == Decimal("100.00")
+
+
+def test_concurrent_payments_are_all_counted(app, order, headers):
+    order_id, threads_count = order.id, 10
+    db.session.remove()
+    barrier = threading.Barrier(threads_count)
+    statuses = []
+
+    def send():
+        with app.app_context():  # its own context, so its own session and connection
+            test_client = app.test_client()
+            barrier.wait()
+            statuses.append(pay(test_client, order_id, headers, "10.00").status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * threads_count
+    payments = db.session.scalars(sa.select(Payment.amount).where(Payment.order_id == order_id)).all()
+    assert len(payments) == threads_count
+    assert db.session.get(Order, order_id).amount_paid == sum(payments) == Decimal("100.00")
+
+
+def test_refund_is_checked_against_what_is_paid_now_not_what_was_loaded(client, order, headers):
+    pay(client, order.id, headers, "100.00")
+    loaded = db.session.get(Order, order.id)
+    assert loaded.amount_paid == Decimal("100.00")
+    with db.engine.begin() as other:  # another request refunds everything meanwhile
+        other.execute(sa.update(Order).where(Order.id == order.id).values(amount_paid=Decimal("0.00")))
+
+    with pytest.raises(Invalid) as refused:
+        add_refund(db.session, loaded.seller.owner, loaded, amount=Decimal("100.00"))
+
+    assert refused.value.extra["amount_paid"] == "0.00"
+    assert db.session.get(Order, order.id).amount_paid == Decimal("0.00")
+
+
+def test_payment_taking_what_was_paid_past_the_maximum_is_422(client, order, headers):
+    assert pay(client, order.id, headers, str(MAX_AMOUNT)).status_code == 201
+
+    response = pay(client, order.id, headers, "0.01")
+
+    assert response.status_code == 422
+    assert response.json["errors"]["amount"][0].startswith("too large")
+    assert db.session.get(Order, order.id).amount_paid == MAX_AMOUNT
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Payment)) == 1
+
+
+def test_payment_too_large_for_the_database_is_422_not_500(client, order, headers):
+    response = pay(client, order.id, headers, "100000000000000000000.00")
+
+    assert response.status_code == 422
+    assert "amount" in response.json["errors"]
+
+
+def test_line_edit_loaded_before_a_payment_is_409(client, order, headers, monkeypatch):
+    assert pay(client, order.id, headers, "100.00").status_code == 201
+    update_order = orders.update_order
+
+    def paid_meanwhile(session, user, loaded, changes):
+        """A payment that leaves payment_status as it was lands after this request loaded the order."""
+        with Session(db.engine) as other:
+            add_payment(other, other.get(User, user.id), other.get(Order, loaded.id), amount=Decimal("50.00"))
+        return update_order(session, user, loaded, changes)
+
+    monkeypatch.setattr(orders, "update_order", paid_meanwhile)
+    response = client.patch(f"/api/v1/orders/{order.id}",
+                            json={"lines": [{"product_id": order.lines[0].product_id, "quantity": 1}]},
+                            headers=headers)
+    assert response.status_code == 409
+    reloaded = db.session.get(Order, order.id)
+    assert (reloaded.total, reloaded.amount_paid) == (Decimal("300.00"), Decimal("150.00"))

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from shared.extensions import db
 from shared.models import OrderStatus, Role
 from tests.factories import ProductFactory, SellerFactory, UserFactory, order_with_lines
 
@@ -79,6 +80,22 @@ def test_report_lists_the_five_products_sold_most(client, auth, seller):
     tops = response.json["currencies"][0]["top_products"]
     assert [(t["name"], t["quantity"]) for t in tops] == [
         ("P6", 7), ("P5", 6), ("P4", 5), ("P3", 4), ("P2", 3)]
+
+
+def test_report_names_deleted_products_as_ordered_and_keeps_them_apart(client, auth, seller, shop):
+    lotion = ProductFactory(seller=seller, name="Lotion", price=Decimal("5.00"))
+    order_with_lines(seller, [(shop["soap"], 3), (shop["cream"], 2), (lotion, 1)])
+    shop["cream"].name = "Night cream"
+    db.session.delete(shop["soap"])
+    db.session.delete(lotion)
+    db.session.commit()
+
+    response = client.get(URL, headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    tops = response.json["currencies"][0]["top_products"]
+    assert [(t["product_id"], t["name"], t["quantity"]) for t in tops] == [
+        (None, "Soap", 3), (shop["cream"].id, "Night cream", 2), (None, "Lotion", 1)]
 
 
 def test_report_refuses_from_after_to(client, auth, seller):

@@ -5,6 +5,7 @@ import pytest
 
 from shared.extensions import db
 from shared.models import Language, OrderStatus, Role
+from shared.services import whatsapp
 from tests.factories import (
     CustomerFactory, ProductFactory, SellerFactory, UserFactory, order_with_lines,
 )
@@ -88,6 +89,12 @@ def test_empty_catalogue_says_so(client, auth):
     response = client.get(f"/api/v1/sellers/{seller.id}/catalogue/whatsapp?lang=en", headers=auth(seller.owner))
     assert response.status_code == 200
     assert "No products are available" in response.json["text"]
+
+
+def test_catalogue_message_is_the_whole_answer_with_no_url():
+    seller = SellerFactory(name="Shop")
+    message = whatsapp.catalogue_message(db.session, seller.owner, seller.id, Language.en)
+    assert message == {"text": whatsapp.catalogue_text(seller, [], Language.en), "url": None}
 
 
 def test_unknown_language_is_422(client, auth):

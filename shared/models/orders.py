@@ -138,6 +138,12 @@ class Order(IdMixin, TimestampMixin, db.Model):
         sa.ForeignKey("market_runs.id", ondelete="SET NULL"), index=True
     )
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optimistic locking: every UPDATE says "WHERE version = <the one read>" and bumps it,
+    # so a write based on a stale read (two PATCHes, a PATCH and a market run) fails
+    # with StaleDataError (409) instead of silently undoing the other.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     seller: Mapped[Seller] = relationship()
     customer: Mapped[Customer] = relationship()

@@ -11,6 +11,10 @@ Rules decided here (the API and the admin share them):
   without a cost). All in the run's currency.
 - Orders, costs and dates may change; orders may be added, removed and the run
   deleted only while it is `planned`.
+
+Orders are read `with_for_update` and `populate_existing` before a run changes them:
+the row lock (PostgreSQL) and the fresh values, version included, mean a run writes
+over the order as it is now, not as an earlier read in the request saw it.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,12 +25,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from shared.errors import Conflict, Invalid, NotFound
 from shared.models import (
-    MarketRun, MarketRunCost, MarketRunStatus, Order, OrderLine, OrderStatus, Product, Seller, User,
+    MarketRun, MarketRunCost, MarketRunStatus, Order, OrderLine, OrderStatus, Seller, User,
     utcnow,
 )
-from shared.models.base import Money
 from shared.services.access import get_for, scoped, seller_for_write
-from shared.services.order_status import apply_transition
+from shared.services.order_queries import product_totals
+from shared.services.order_status import COUNTED, apply_transition
 from shared.services.pagination import Page, keyset_page
 
 ZERO = Decimal("0.00")
@@ -76,21 +80,16 @@ class RunFilter:
 # --- figures (grouped queries, never one per run) --------------------------------------
 
 
-def _counted(stmt: sa.Select) -> sa.Select:
-    """Only orders that still count: a cancelled order stays linked but is left out."""
-    return stmt.where(Order.status != OrderStatus.cancelled)
-
-
 def attach_figures(session: Session, runs: list[MarketRun]) -> list[MarketRun]:
     """Set `run.figures` on every run with two grouped queries, whatever the number of runs."""
     if not runs:
         return runs
     ids = [run.id for run in runs]
-    sales = session.execute(_counted(
+    sales = session.execute(
         sa.select(Order.market_run_id, sa.func.count(Order.id), sa.func.sum(Order.total))
-        .where(Order.market_run_id.in_(ids))
+        .where(Order.market_run_id.in_(ids), COUNTED)
         .group_by(Order.market_run_id)
-    )).all()
+    ).all()
     line_costs = session.execute(
         sa.select(MarketRunCost.market_run_id, sa.func.sum(MarketRunCost.actual_cost))
         .where(MarketRunCost.market_run_id.in_(ids))
@@ -141,24 +140,13 @@ def shopping_list(session: Session, run: MarketRun) -> ShoppingList:
     `actual_cost` what was recorded as paid at the market (None until recorded). A
     product since deleted from the catalogue keeps the name its orders were placed with.
     """
-    deleted_key = sa.case((OrderLine.product_id.is_(None), OrderLine.product_name))
-    rows = session.execute(_counted(
-        sa.select(
-            OrderLine.product_id,
-            sa.func.coalesce(Product.name, sa.func.max(OrderLine.product_name)),
-            sa.func.sum(OrderLine.quantity),
-            sa.type_coerce(sa.func.sum(OrderLine.unit_price * OrderLine.quantity), Money),
-            sa.func.max(MarketRunCost.actual_cost),
-        )
-        .join(Order, Order.id == OrderLine.order_id)
-        .outerjoin(Product, Product.id == OrderLine.product_id)
+    totals = product_totals().where(Order.market_run_id == run.id)
+    rows = session.execute(
+        totals.add_columns(sa.func.max(MarketRunCost.actual_cost))
         .outerjoin(MarketRunCost, sa.and_(MarketRunCost.market_run_id == Order.market_run_id,
                                           MarketRunCost.product_id == OrderLine.product_id))
-        .where(Order.market_run_id == run.id)
-        .group_by(OrderLine.product_id, Product.name, deleted_key)
-        .order_by(sa.func.coalesce(Product.name, sa.func.max(OrderLine.product_name)),
-                  OrderLine.product_id)
-    )).all()
+        .order_by(totals.selected_columns.name, totals.selected_columns.product_id)
+    ).all()
     items = [ShoppingItem(product_id=pid, name=name, quantity=int(qty), expected_cost=expected,
                           actual_cost=actual)
              for pid, name, qty, expected, actual in rows]
@@ -179,6 +167,7 @@ def _orders_named(session: Session, seller_id: str, order_ids: list[str]) -> lis
     wanted = list(dict.fromkeys(order_ids))
     orders = session.scalars(
         sa.select(Order).where(Order.id.in_(wanted), Order.seller_id == seller_id).with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
     by_id = {order.id: order for order in orders}
     missing = [order_id for order_id in wanted if order_id not in by_id]
@@ -230,7 +219,8 @@ def _waiting_orders(session: Session, seller: Seller, currency: str | None) -> t
     )
     if currency is not None:
         stmt = stmt.where(Order.currency == currency)
-    orders = session.scalars(stmt.order_by(Order.number).with_for_update()).all()
+    orders = session.scalars(stmt.order_by(Order.number).with_for_update()
+                             .execution_options(populate_existing=True)).all()
     if not orders:
         where = f" in {currency}" if currency else ""
         raise Invalid("order_ids", f"no confirmed orders{where} are waiting for a market run: "
@@ -296,11 +286,11 @@ def remove_order(session: Session, run: MarketRun, order_id: str) -> None:
 
 
 def _products_on_list(session: Session, run: MarketRun, product_ids: set[str]) -> set[str]:
-    return set(session.scalars(_counted(
+    return set(session.scalars(
         sa.select(OrderLine.product_id).distinct()
         .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.market_run_id == run.id, OrderLine.product_id.in_(product_ids))
-    )))
+        .where(Order.market_run_id == run.id, OrderLine.product_id.in_(product_ids), COUNTED)
+    ))
 
 
 def update_market_run(session: Session, run: MarketRun, changes: dict) -> MarketRun:
@@ -350,6 +340,7 @@ def mark_bought(session: Session, user: User, run: MarketRun, *, actual_cost: De
     orders = session.scalars(
         sa.select(Order).where(Order.market_run_id == run.id, Order.status == OrderStatus.confirmed)
         .options(selectinload(Order.events)).with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
     for order in orders:
         apply_transition(order, OrderStatus.purchased, user)

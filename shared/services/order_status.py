@@ -1,7 +1,7 @@
 """The order life cycle: pending -> confirmed -> purchased -> delivered, cancelled before delivered.
 
-The one place that decides whether a status change is allowed; it also records the
-change in the order's history. Callers (the orders service, market runs) commit.
+The one place that decides whether a status change is allowed (it also records the
+change in the order's history; callers commit), and which statuses count in figures.
 """
 from shared.errors import Conflict
 from shared.models import Order, OrderEvent, OrderStatus, User, utcnow
@@ -16,6 +16,9 @@ ALLOWED: dict[OrderStatus, tuple[OrderStatus, ...]] = {
 }
 # Lines (products, quantities) may change only before the goods are bought.
 EDITABLE = (S.pending, S.confirmed)
+# Which orders count (on a shopping list, in a run's revenue, in sales reports): all but
+# cancelled ones. A cancelled order stays where it was (in its run, in its day) for the record.
+COUNTED = Order.status != S.cancelled
 
 
 def apply_transition(order: Order, to: OrderStatus, actor: User | None) -> OrderEvent:

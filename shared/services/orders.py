@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from shared.dates import day_range_utc
-from shared.errors import Conflict, Invalid
+from shared.errors import Conflict, DomainError, Invalid
 from shared.models import (
     Channel, Customer, Order, OrderEvent, OrderLine, OrderStatus, Payment, PaymentMethod,
     PaymentStatus, Product, Seller, User, utcnow,
@@ -24,6 +24,8 @@ from shared.services.order_status import EDITABLE, apply_transition
 from shared.services.pagination import Page, keyset_page
 
 ZERO = Decimal("0.00")
+# The largest amount a Money column holds in this app (an order total, what was paid).
+MAX_AMOUNT = Decimal("9999999999.99")
 # Two people placing a shop's orders at the same instant both read the same max(number);
 # the loser's commit breaks the (seller_id, number) constraint and is rebuilt and retried.
 _CREATE_ATTEMPTS = 5
@@ -143,7 +145,13 @@ def _check_orderable(product: Product, currency: str) -> None:
 
 
 def _total(order: Order) -> Decimal:
-    return sum((line.line_total for line in order.lines), ZERO)
+    """The sum of the order's lines. :raise Invalid: it is more than an order can hold."""
+    total = sum((line.line_total for line in order.lines), ZERO)
+    if total > MAX_AMOUNT:
+        raise Invalid("lines", f"the order total would be too large ({total:.2f} {order.currency}; "
+                               f"at most {MAX_AMOUNT} per order): split it into several orders",
+                      max_amount=f"{MAX_AMOUNT}")
+    return total
 
 
 def _build_order(session: Session, user: User, data: dict, phone_region: str) -> Order:
@@ -239,7 +247,12 @@ def update_order(session: Session, user: User, order: Order, changes: dict) -> O
     confirm the order.
 
     :raise Conflict: lines of an order already purchased; a status change not allowed.
+    :raise StaleDataError: the order changed since it was read (the API answers 409).
     """
+    # Claim the order first: the UPDATE checks and bumps its version (and holds the row
+    # lock on PostgreSQL), so a write based on a stale read fails before any line moves.
+    order.updated_at = utcnow()
+    session.flush()
     if "lines" in changes:
         _replace_lines(session, order, changes["lines"])
     for field in ("note", "channel"):
@@ -282,13 +295,59 @@ def _payment_status(order: Order) -> PaymentStatus:
     return PaymentStatus.paid
 
 
-def _record(order: Order, user: User, amount: Decimal, method: PaymentMethod, paid_at: datetime | None) -> Payment:
+def _record(session: Session, user: User, order: Order, amount: Decimal, method: PaymentMethod,
+            paid_at: datetime | None) -> Payment:
+    """Add `amount` (negative for a refund) to what was paid, and commit.
+
+    The addition runs in the database first: it takes the order's row lock (the write
+    lock on SQLite) until the commit, so concurrent payments queue instead of
+    overwriting each other, and the checks below read the current amount, not the
+    one this request loaded. It bumps the order's version too: a concurrent write
+    based on the amount paid before (a PATCH recomputing payment_status) gets a 409.
+
+    :raise Conflict: a payment (not a refund) for a cancelled order.
+    :raise Invalid: a refund of more than was paid; a total paid too large to keep.
+    """
+    if abs(amount) > MAX_AMOUNT:  # would overflow the column before any check could run
+        raise _too_large(order, amount)
+    session.execute(
+        sa.update(Order).where(Order.id == order.id)
+        .values(amount_paid=Order.amount_paid + amount, version=Order.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(order)
+    if amount > 0 and order.status == OrderStatus.cancelled:
+        raise _refused(session, Conflict(
+            f"Order {order.number} is cancelled: it takes no new payments, only refunds.",
+            current=order.status.value,
+        ))
+    if order.amount_paid < 0:
+        paid = order.amount_paid - amount
+        raise _refused(session, Invalid(
+            "amount", f"cannot refund more than was paid on order {order.number} "
+                      f"({paid:.2f} {order.currency})",
+            amount_paid=f"{paid:.2f}",
+        ))
+    if order.amount_paid > MAX_AMOUNT:
+        raise _refused(session, _too_large(order, amount))
     payment = Payment(amount=amount, currency=order.currency, method=method,
                       paid_at=paid_at or utcnow(), recorded_by_id=user.id)
     order.payments.append(payment)
-    order.amount_paid += amount
     order.payment_status = _payment_status(order)
+    session.commit()
     return payment
+
+
+def _refused(session: Session, error: DomainError) -> DomainError:
+    """Undo the addition (and release the lock) before refusing."""
+    session.rollback()
+    return error
+
+
+def _too_large(order: Order, amount: Decimal) -> Invalid:
+    return Invalid("amount", f"too large: {abs(amount):.2f} {order.currency} would take what was "
+                             f"paid on order {order.number} past {MAX_AMOUNT}",
+                   max_amount=f"{MAX_AMOUNT}")
 
 
 def list_payments(order: Order) -> list[Payment]:
@@ -300,15 +359,9 @@ def add_payment(session: Session, user: User, order: Order, *, amount: Decimal,
     """Money received, in the order's currency. More than the total is kept as the customer's credit.
 
     :raise Conflict: the order is cancelled (only refunds are accepted then).
+    :raise Invalid: the total paid would be too large to keep.
     """
-    if order.status == OrderStatus.cancelled:
-        raise Conflict(
-            f"Order {order.number} is cancelled: it takes no new payments, only refunds.",
-            current=order.status.value,
-        )
-    payment = _record(order, user, amount, method, paid_at)
-    session.commit()
-    return payment
+    return _record(session, user, order, amount, method, paid_at)
 
 
 def add_refund(session: Session, user: User, order: Order, *, amount: Decimal,
@@ -317,10 +370,4 @@ def add_refund(session: Session, user: User, order: Order, *, amount: Decimal,
 
     :raise Invalid: more than what was paid (net) on this order.
     """
-    if amount > order.amount_paid:
-        raise Invalid("amount", f"cannot refund more than was paid on order {order.number} "
-                                f"({order.amount_paid:.2f} {order.currency})",
-                      amount_paid=f"{order.amount_paid:.2f}")
-    payment = _record(order, user, -amount, method, None)
-    session.commit()
-    return payment
+    return _record(session, user, order, -amount, method, None)

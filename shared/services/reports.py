@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 
 from shared.dates import day_range_utc
 from shared.errors import Invalid
-from shared.models import Order, OrderLine, OrderStatus, Product, Seller, User
+from shared.models import Order, OrderStatus, Seller, User
 from shared.models.base import Money
 from shared.services.access import get_for, scoped
+from shared.services.order_queries import product_totals
+from shared.services.order_status import COUNTED
 
 TOP_PRODUCTS = 5
 ZERO = Decimal("0.00")
@@ -49,7 +51,7 @@ class SalesReport:
 
 def _counted_orders(seller_id: str | None, lower, upper) -> sa.ColumnElement[bool]:
     """The WHERE clause of the orders a report counts."""
-    conditions = [Order.status != OrderStatus.cancelled]
+    conditions = [COUNTED]
     if seller_id:
         conditions.append(Order.seller_id == seller_id)
     if lower is not None:
@@ -85,33 +87,20 @@ def sales_report(session: Session, user: User, *, start: date | None, end: date 
         Order, user,
     )).all()
 
-    deleted_key = sa.case((OrderLine.product_id.is_(None), OrderLine.product_name))
-    name = sa.func.coalesce(Product.name, sa.func.max(OrderLine.product_name))
-    quantity = sa.func.sum(OrderLine.quantity)
-    revenue = sa.type_coerce(sa.func.sum(OrderLine.unit_price * OrderLine.quantity), Money)
-    per_product = scoped(
-        sa.select(
-            Order.currency.label("currency"),
-            OrderLine.product_id.label("product_id"),
-            name.label("name"),
-            quantity.label("quantity"),
-            revenue.label("revenue"),
-            sa.func.row_number().over(
-                partition_by=Order.currency,
-                order_by=(quantity.desc(), revenue.desc(), name, OrderLine.product_id),
-            ).label("rank"),
-        )
-        .join(Order, Order.id == OrderLine.order_id)
-        .outerjoin(Product, Product.id == OrderLine.product_id)
-        .where(counted)
-        .group_by(Order.currency, OrderLine.product_id, Product.name, deleted_key),
-        Order, user,
+    per_product = scoped(product_totals(Order.currency).where(counted), Order, user).subquery()
+    ranked = sa.select(
+        per_product,
+        sa.func.row_number().over(
+            partition_by=per_product.c.currency,
+            order_by=(per_product.c.quantity.desc(), per_product.c.amount.desc(),
+                      per_product.c.name, per_product.c.product_id),
+        ).label("rank"),
     ).subquery()
     top_rows = session.execute(
-        sa.select(per_product.c.currency, per_product.c.product_id, per_product.c.name,
-                  per_product.c.quantity, sa.type_coerce(per_product.c.revenue, Money))
-        .where(per_product.c.rank <= TOP_PRODUCTS)
-        .order_by(per_product.c.currency, per_product.c.rank)
+        sa.select(ranked.c.currency, ranked.c.product_id, ranked.c.name, ranked.c.quantity,
+                  sa.type_coerce(ranked.c.amount, Money))
+        .where(ranked.c.rank <= TOP_PRODUCTS)
+        .order_by(ranked.c.currency, ranked.c.rank)
     ).all()
     tops: dict[str, list[TopProduct]] = {}
     for currency, product_id, product_name, qty, amount in top_rows:

@@ -118,7 +118,9 @@ def order_message(session: Session, user: User, order_id: str) -> dict:
 
 
 def catalogue_message(session: Session, user: User, seller_id: str, lang: Language) -> dict:
-    """{"text"}: the shop's available products with prices, by name.
+    """{"text", "url"}: the shop's available products with prices, by name.
+
+    `url` is None: a price list is posted (status, group, broadcast), not sent to one phone.
 
     :raise NotFound: no such seller among those the user works for.
     """
@@ -127,4 +129,4 @@ def catalogue_message(session: Session, user: User, seller_id: str, lang: Langua
         sa.select(Product).where(Product.seller_id == seller.id, Product.available.is_(True))
         .order_by(Product.name, Product.id)
     ).all()
-    return {"text": catalogue_text(seller, list(products), lang)}
+    return {"text": catalogue_text(seller, list(products), lang), "url": None}
