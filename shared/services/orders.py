@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from shared.dates import day_range_utc
 from shared.errors import Conflict, DomainError, Invalid
 from shared.models import (
-    Channel, Customer, Order, OrderEvent, OrderLine, OrderStatus, Payment, PaymentMethod,
-    PaymentStatus, Product, Seller, User, utcnow,
+    Channel, Customer, Order, OrderEvent, OrderLine, OrderStatus, Payment, PaymentMethod, PaymentStatus,
+    Product, Seller, User, utcnow,
 )
+from shared.money import MAX_AMOUNT
 from shared.phones import normalise_phone
 from shared.services.access import get_for, scoped, seller_for_write
 from shared.services.customers import find_by_phone, search_key_pattern
@@ -24,8 +25,6 @@ from shared.services.order_status import EDITABLE, apply_transition
 from shared.services.pagination import Page, keyset_page
 
 ZERO = Decimal("0.00")
-# The largest amount a Money column holds in this app (an order total, what was paid).
-MAX_AMOUNT = Decimal("9999999999.99")
 # Two people placing a shop's orders at the same instant both read the same max(number);
 # the loser's commit breaks the (seller_id, number) constraint and is rebuilt and retried.
 _CREATE_ATTEMPTS = 5
