@@ -55,19 +55,27 @@ class Integer(fields.Integer):
 
 
 class Amount(fields.Decimal):
-    """Money: a decimal string ("150.00") in and out, Arabic-Indic digits accepted, never negative."""
+    """Money: a decimal string ("150.00") in and out, Arabic-Indic digits accepted.
+
+    Never negative; `positive=True` also refuses zero. The sign is checked here rather
+    than with validate.Range, which apispec would document as `minimum: '0.00'` — a
+    string where OpenAPI wants a number, on a field whose type is string.
+    """
 
     default_error_messages = {
+        "negative": "Must not be negative.",
+        "not_positive": "Must be more than zero.",
         "invalid": "Not a valid amount: send a decimal string such as \"150.00\".",
         "special": "Not a valid amount: send a decimal string such as \"150.00\".",
         "too_precise": "Use at most two decimal places.",
         "too_large": f"Too large: at most {MAX_AMOUNT}.",
     }
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("validate", validate.Range(min=0, error="Must not be negative."))
+    def __init__(self, *, positive: bool = False, **kwargs):
+        self.positive = positive
         metadata = kwargs.pop("metadata", {})
         metadata.setdefault("example", "150.00")
+        metadata.setdefault("format", "decimal")
         super().__init__(places=2, as_string=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -87,6 +95,10 @@ class Amount(fields.Decimal):
             raise self.make_error("too_large")
         if number.as_tuple().exponent < -2 and number != number.quantize(decimal.Decimal("0.01")):
             raise self.make_error("too_precise")
+        if number < 0:
+            raise self.make_error("negative")
+        if self.positive and number == 0:
+            raise self.make_error("not_positive")
         return super()._deserialize(str(number), attr, data, **kwargs)
 
 

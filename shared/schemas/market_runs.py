@@ -49,7 +49,7 @@ class MarketRun(BaseSchema):
         "example": "900.00",
         "description": "Sum of the per-product `costs` plus the run's `actual_cost`, counting "
                        "whichever were recorded; null when neither was."})
-    margin = Amount(attribute="figures.margin", allow_none=True, validate=None, metadata={
+    margin = Amount(attribute="figures.margin", allow_none=True, metadata={
         "example": "350.00", "description": "revenue - cost; null while cost is null. May be negative."})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

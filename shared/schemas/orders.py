@@ -202,11 +202,8 @@ class OrderEvent(BaseSchema):
 
 # --- payments ----------------------------------------------------------------------
 
-_PAYMENT_AMOUNT = validate.Range(min=0, min_inclusive=False, error="Must be more than zero.")
-
-
 class PaymentCreate(BaseSchema):
-    amount = Amount(required=True, validate=_PAYMENT_AMOUNT)
+    amount = Amount(required=True, positive=True)
     method = fields.Enum(PaymentMethod, by_value=True, load_default=PaymentMethod.cash,
                          metadata={"example": "cash"})
     paid_at = AwareDateTime(load_default=None, metadata={
@@ -214,7 +211,7 @@ class PaymentCreate(BaseSchema):
 
 
 class RefundCreate(BaseSchema):
-    amount = Amount(required=True, validate=_PAYMENT_AMOUNT)
+    amount = Amount(required=True, positive=True)
     method = fields.Enum(PaymentMethod, by_value=True, load_default=PaymentMethod.cash,
                          metadata={"example": "cash"})
 
