@@ -233,3 +233,38 @@ def test_every_text_marked_in_the_code_is_in_the_catalogue():
     with PO.open("rb") as po:
         in_catalogue = set(_messages(read_po(po)))
     assert in_code - in_catalogue == set()
+
+
+def test_unhandled_error_in_arabic(tmp_path):
+    from wsgi import create_app
+
+    app = create_app({"TESTING": False, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+
+    @app.get("/api/v1/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/api/v1/boom", headers=AR)
+
+    assert response.status_code == 500
+    body = _arabic(response)
+    assert body["title"] == "خطأ في الخادم"
+    assert body["detail"] == "حدث خطأ من جهتنا وقد سُجّل؛ حاول مرة أخرى لاحقاً."
+
+
+def test_a_user_who_cannot_be_loaded_gets_english_not_a_failure(client, monkeypatch):
+    """While the database is down the error still answers (in English)."""
+    from sqlalchemy.exc import OperationalError
+
+    from shared.services import accounts
+
+    def down(*_args):
+        raise OperationalError("SELECT", {}, Exception("database is down"))
+
+    monkeypatch.setattr(accounts, "user_for_token", down)
+
+    response = client.get("/api/v1/nothing-here", headers={"Authorization": "Bearer any"})
+
+    assert response.status_code == 404
+    assert response.headers["Content-Language"] == "en"
