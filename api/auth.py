@@ -2,8 +2,8 @@
 from datetime import timedelta
 
 from flask import current_app, g
-from flask_babel import lazy_gettext as _l
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from api.conventions import Blueprint, require_token
 from shared.errors import Unauthenticated

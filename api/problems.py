@@ -20,8 +20,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from shared import errors
-from shared.i18n import N_, render, translate_message
 from shared.extensions import db
+from shared.i18n import N_, render, translate_message
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,11 @@ def _detail_for_fields(errs: dict) -> str:
     return gettext("Please correct: %(problems)s", problems="; ".join(parts))
 
 
+def _translated(text):
+    """A msgid (str) translated now; a lazy string is left for problem() to render."""
+    return gettext(text) if isinstance(text, str) else text
+
+
 def _wants_problem() -> bool:
     return not request.path.startswith("/admin")
 
@@ -164,10 +169,8 @@ class ProblemApi(Api):
         elif errs:
             detail = _detail_for_fields(errs)
         else:
-            detail = data.get("message") or _DETAILS.get(error.code) or error.description
-            detail = detail if not isinstance(detail, str) else gettext(detail)
+            detail = _translated(data.get("message") or _DETAILS.get(error.code) or error.description)
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
         headers.update(data.get("headers") or {})
-        title = _TITLES.get(error.code, error.name)
-        return problem(error.code, title if not isinstance(title, str) else gettext(title),
-                       detail, errors=errs, headers=headers)
+        title = _translated(_TITLES.get(error.code, error.name))
+        return problem(error.code, title, detail, errors=errs, headers=headers)
