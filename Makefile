@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install openapi clean
+.PHONY: run test bench install openapi translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,18 @@ bench: install
 
 openapi: install
 	$(FLASK) openapi write --format=yaml openapi.yaml
+
+# Error texts in Arabic: extract the English msgids, merge them into the Arabic .po
+# (translate the new empty msgstr there, then run this again), compile the .mo.
+# Both .po and .mo are committed; tests/test_i18n.py fails when the .mo is stale.
+PYBABEL := $(BIN)/pybabel
+translations: install
+	$(PYBABEL) extract -F babel.cfg -k lazy_gettext -k _l -k lazy_pgettext:1c,2 \
+		--add-location=file --sort-output --no-wrap --project=Tawasi \
+		-o translations/messages.pot .
+	$(PYBABEL) update -i translations/messages.pot -d translations -l ar \
+		--ignore-obsolete --no-wrap
+	$(PYBABEL) compile -d translations -l ar --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from shared import config
+from shared import config, i18n
 from shared.extensions import compress, db, limiter, login_manager, migrate
 
 
@@ -32,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+    i18n.init_app(app)  # error texts in Arabic or English: shared/i18n.py
     app.json.ensure_ascii = False  # Arabic as UTF-8: a third of the bytes of \u escapes
 
 

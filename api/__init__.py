@@ -18,7 +18,9 @@ def init_app(app) -> None:
             "description": (
                 "Tawasi keeps the books of people who sell and promote from home over "
                 "social media. All money is a decimal string beside an ISO 4217 code. "
-                "Errors are RFC 9457 problem details. Lists are newest first with cursor "
+                "Errors are RFC 9457 problem details, their texts in Arabic or English: "
+                "the best of Accept-Language (ar, en), else the user's language, else "
+                "English; Content-Language says which. Lists are newest first with cursor "
                 "pagination (Link rel=\"next\"). POSTs accept Idempotency-Key; reads "
                 "answer ETag and honour If-None-Match; changes honour If-Match."
             ),

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from flask import current_app, g
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from api.conventions import Blueprint, require_token
 from shared.errors import Unauthenticated
@@ -38,7 +39,7 @@ def load_user_from_session(user_id: str):
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    raise Unauthenticated("Log in first.")
+    raise Unauthenticated(_l("Log in first."))
 
 
 @blp.route("/tokens")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy.exc import IntegrityError
@@ -88,7 +89,7 @@ def require_token() -> None:
         return
     if not (current_user.is_authenticated and g.get("api_token")):
         raise Unauthenticated(
-            "Send 'Authorization: Bearer <token>'; get a token from POST /api/v1/auth/tokens."
+            _l("Send 'Authorization: Bearer <token>'; get a token from POST /api/v1/auth/tokens.")
         )
 
 
@@ -121,7 +122,7 @@ def check_if_match(schema, obj) -> None:
     from werkzeug.exceptions import PreconditionFailed
 
     raise PreconditionFailed(
-        "This object changed since you read it. GET it again, re-apply your change, and retry."
+        _l("This object changed since you read it. GET it again, re-apply your change, and retry.")
     )
 
 
@@ -165,7 +166,8 @@ def idempotency_before() -> Response | None:
     if not (current_user.is_authenticated and g.get("api_token")):
         return None  # anonymous POSTs (logging in) are not replayed: that would hand out tokens
     if len(key) > 255:
-        return problem(422, "Invalid Idempotency-Key", "Idempotency-Key must be at most 255 characters.")
+        return problem(422, _l("Invalid Idempotency-Key"),
+                       _l("Idempotency-Key must be at most 255 characters."))
     fingerprint = _fingerprint()
     ttl = timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"])
     for _attempt in range(3):
@@ -189,18 +191,19 @@ def idempotency_before() -> Response | None:
             continue
         if existing.fingerprint != fingerprint:
             return problem(
-                422, "Idempotency-Key reused",
-                "This Idempotency-Key was already used for a different request. "
-                "Use a new key for a new request.",
+                422, _l("Idempotency-Key reused"),
+                _l("This Idempotency-Key was already used for a different request. "
+                   "Use a new key for a new request."),
             )
         if existing.status_code is None:
             return problem(
-                409, "Request in progress",
-                "A request with this Idempotency-Key is still being processed; retry in a moment.",
+                409, _l("Request in progress"),
+                _l("A request with this Idempotency-Key is still being processed; retry in a moment."),
                 headers={"Retry-After": "1"},
             )
         return _replay(existing)
-    return problem(409, "Request in progress", "Retry in a moment.", headers={"Retry-After": "1"})
+    return problem(409, _l("Request in progress"), _l("Retry in a moment."),
+                   headers={"Retry-After": "1"})
 
 
 _KEPT_HEADERS = ("Content-Type", "Location", "ETag")

@@ -25,7 +25,7 @@ def create_user_command(email, role, password, name, language):
         user = create_user(db.session, email=email, password=password, role=role,
                            name=name, language=language)
     except DomainError as exc:
-        raise click.ClickException(exc.detail) from None
+        raise click.ClickException(str(exc.detail)) from None
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
 

@@ -1,12 +1,20 @@
-"""Domain exceptions: raised by services, translated to HTTP once per face."""
+"""Domain exceptions: raised by services, translated to HTTP once per face.
+
+Texts are lazy strings (`flask_babel.lazy_gettext`, imported as `_l`): a service builds
+the message without knowing who reads it, and the face renders it (`str()`) in the
+request's language. Plain `str` texts are accepted too and shown as they are.
+"""
+from flask_babel import lazy_gettext as _l
+
+from shared.i18n import lazy_concat
 
 
 class DomainError(Exception):
     """Base of the errors a service raises; `detail` is a sentence a person can act on."""
 
-    title = "Request cannot be completed"
+    title = _l("Request cannot be completed")
 
-    def __init__(self, detail: str, *, errors: dict | None = None, **extra):
+    def __init__(self, detail, *, errors: dict | None = None, **extra):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
@@ -14,26 +22,30 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    title = "Not found"
+    title = _l("Not found")
 
 
 class Forbidden(DomainError):
-    title = "Forbidden"
+    title = _l("Forbidden")
 
 
 class Unauthenticated(DomainError):
-    title = "Authentication required"
+    title = _l("Authentication required")
 
 
 class Conflict(DomainError):
-    title = "Conflict"
+    title = _l("Conflict")
 
 
 class Invalid(DomainError):
-    """Bad input for one field: `Invalid("price", "must not be negative")`."""
+    """Bad input for one field: `Invalid("price", _l("must not be negative"))`.
 
-    title = "Invalid input"
+    `detail` ("price: must not be negative") stays lazy: the field name as sent, the
+    reason in the reader's language.
+    """
 
-    def __init__(self, field: str, reason: str, **extra):
-        super().__init__(f"{field}: {reason}", errors={field: [reason]}, **extra)
+    title = _l("Invalid input")
+
+    def __init__(self, field: str, reason, **extra):
+        super().__init__(lazy_concat(field, ": ", reason), errors={field: [reason]}, **extra)
         self.field = field

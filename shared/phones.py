@@ -1,5 +1,6 @@
 """Phone numbers as people type them on WhatsApp, normalised to E.164 ("+963944111222")."""
 import phonenumbers
+from flask_babel import lazy_gettext as _l
 
 from shared.errors import Invalid
 from shared.text import ascii_digits
@@ -21,10 +22,11 @@ def normalise_phone(text: str | None, region: str, *, field: str = "phone") -> s
     try:
         number = phonenumbers.parse(typed, region)
     except phonenumbers.NumberParseException:
-        raise Invalid(field, f"{text!r} is not a phone number; write it like +963 944 111 222") from None
+        raise Invalid(field, _l("%(text)r is not a phone number; write it like +963 944 111 222",
+                                text=text)) from None
     if not phonenumbers.is_valid_number(number):
-        raise Invalid(field, f"{text!r} is not a valid phone number; check the country code and "
-                             "the digits (e.g. +963 944 111 222)")
+        raise Invalid(field, _l("%(text)r is not a valid phone number; check the country code and "
+                                "the digits (e.g. +963 944 111 222)", text=text))
     return phonenumbers.format_number(number, _E164)
 
 

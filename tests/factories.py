@@ -6,7 +6,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from shared.extensions import db
 from shared.models import (
-    Customer, Order, OrderLine, OrderStatus, Product, Role, Seller, SellerCategory, User,
+    Customer, Language, Order, OrderLine, OrderStatus, Product, Role, Seller, SellerCategory, User,
 )
 from shared.services.accounts import hash_password
 
@@ -29,6 +29,9 @@ class UserFactory(BaseFactory):
     name = factory.Faker("name")
     password_hash = _PASSWORD_HASH
     role = Role.seller
+    # English, unlike the model's default (Arabic): tests read error texts in English
+    # unless they ask for Arabic (UserFactory(language=Language.ar), Accept-Language: ar).
+    language = Language.en
 
 
 class SellerFactory(BaseFactory):

@@ -7,6 +7,7 @@ ids of other tenants leak nothing.
 from typing import TypeVar
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from shared.errors import Forbidden, NotFound
@@ -15,7 +16,8 @@ from shared.models import Role, Seller, User
 T = TypeVar("T")
 
 # What a person calls each kind of row in a "not found" message.
-_NOUNS = {"Seller": "seller", "Product": "product", "MarketRun": "market run"}
+_NOUNS = {"Seller": _l("seller"), "Product": _l("product"), "MarketRun": _l("market run"),
+          "Order": _l("order"), "Customer": _l("customer")}
 
 
 def seller_visibility(user: User) -> sa.ColumnElement[bool]:
@@ -62,7 +64,7 @@ def get_for(session: Session, user: User, model: type[T], obj_id: str, *, option
     obj = session.scalars(stmt).one_or_none()
     if obj is None:
         noun = _NOUNS.get(model.__name__, model.__name__.lower())
-        raise NotFound(f"No {noun} with id {obj_id!r} in your account.")
+        raise NotFound(_l("No %(noun)s with id %(id)r in your account.", noun=noun, id=obj_id))
     return obj
 
 
@@ -77,10 +79,10 @@ def seller_for_write(session: Session, user: User, seller_id: str | None) -> Sel
     if seller_id:
         return get_for(session, user, Seller, seller_id)
     if user.role == Role.promoter:
-        raise Forbidden("Promoters cannot change a shop's catalogue or orders.")
+        raise Forbidden(_l("Promoters cannot change a shop's catalogue or orders."))
     ids = session.scalars(visible_seller_ids(user).limit(2)).all()
     if len(ids) == 1:
         return session.get(Seller, ids[0])
     if not ids:
-        raise Invalid("seller_id", "you have no shop yet: create a seller first")
-    raise Invalid("seller_id", "required: you work for several shops, say which one")
+        raise Invalid("seller_id", _l("you have no shop yet: create a seller first"))
+    raise Invalid("seller_id", _l("required: you work for several shops, say which one"))

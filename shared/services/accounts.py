@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from shared.errors import Conflict, Invalid, Unauthenticated
@@ -14,7 +15,7 @@ from shared.models.accounts import hash_token
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-BAD_CREDENTIALS = "Email or password is wrong."
+BAD_CREDENTIALS = _l("Email or password is wrong.")
 
 
 def hash_password(password: str) -> str:
@@ -32,12 +33,12 @@ def create_user(
     language: Language | str = Language.ar,
 ) -> User:
     if not email and not phone:
-        raise Invalid("email", "an email or a phone number is required")
+        raise Invalid("email", _l("an email or a phone number is required"))
     if len(password) < 8:
-        raise Invalid("password", "must be at least 8 characters")
+        raise Invalid("password", _l("must be at least 8 characters"))
     email = email.strip().lower() if email else None
     if email and session.scalar(sa.select(User.id).where(User.email == email)):
-        raise Conflict(f"A user with email {email} already exists.")
+        raise Conflict(_l("A user with email %(email)s already exists.", email=email))
     user = User(
         email=email,
         phone=phone,

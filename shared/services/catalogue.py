@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from shared.errors import Conflict, Forbidden
@@ -43,7 +44,7 @@ def create_seller(session: Session, user: User, data: dict, *, phone_region: str
     elif user.role == Role.coordinator:
         seller.coordinator_id = user.id
     elif user.role != Role.admin:
-        raise Forbidden("Only sellers, coordinators and admins can add a shop.")
+        raise Forbidden(_l("Only sellers, coordinators and admins can add a shop."))
     session.add(seller)
     session.commit()
     return seller
@@ -66,8 +67,8 @@ def delete_seller(session: Session, seller: Seller) -> None:
     """
     orders = session.scalar(sa.select(sa.func.count()).where(Order.seller_id == seller.id))
     if orders:
-        raise Conflict(f"{seller.name} has {orders} order(s) on its books; a shop with orders "
-                       "cannot be deleted.", orders=orders)
+        raise Conflict(_l("%(name)s has %(orders)s order(s) on its books; a shop with orders "
+                          "cannot be deleted.", name=seller.name, orders=orders), orders=orders)
     session.delete(seller)
     session.commit()
 
@@ -125,7 +126,7 @@ def delete_product(session: Session, product: Product) -> None:
         | sa.exists().where(MarketRunCost.product_id == product.id)
     ))
     if used:
-        raise Conflict(f"{product.name} has been ordered, so it stays on the books. "
-                       "Mark it unavailable instead (PATCH available=false).")
+        raise Conflict(_l("%(name)s has been ordered, so it stays on the books. "
+                          "Mark it unavailable instead (PATCH available=false).", name=product.name))
     session.delete(product)
     session.commit()

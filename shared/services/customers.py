@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -100,8 +101,9 @@ def find_by_phone(session: Session, seller_id: str, phone: str | None) -> Custom
 
 def duplicate_phone(existing: Customer) -> Conflict:
     return Conflict(
-        f"{existing.phone} is already the phone of your customer {existing.name}; "
-        "use that customer (or change their phone first).",
+        _l("%(phone)s is already the phone of your customer %(name)s; "
+           "use that customer (or change their phone first).",
+           phone=existing.phone, name=existing.name),
         existing_customer_id=existing.id,
     )
 
@@ -154,8 +156,8 @@ def delete_customer(session: Session, customer: Customer) -> None:
     orders = session.scalar(sa.select(sa.func.count()).where(Order.customer_id == customer.id))
     if orders:
         raise Conflict(
-            f"{customer.name} has {orders} order(s); a customer with orders cannot be deleted "
-            "(their history and payments are kept).",
+            _l("%(name)s has %(orders)s order(s); a customer with orders cannot be deleted "
+               "(their history and payments are kept).", name=customer.name, orders=orders),
             orders=orders,
         )
     session.delete(customer)

@@ -21,9 +21,11 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from shared.errors import Conflict, Invalid, NotFound
+from shared.i18n import lazy_join, status_label
 from shared.models import (
     MarketRun, MarketRunCost, MarketRunStatus, Order, OrderLine, OrderStatus, Seller, User,
     utcnow,
@@ -172,12 +174,12 @@ def _orders_named(session: Session, seller_id: str, order_ids: list[str]) -> lis
     by_id = {order.id: order for order in orders}
     missing = [order_id for order_id in wanted if order_id not in by_id]
     if missing:
-        raise NotFound(f"No order with id {missing[0]!r} in this shop.", order_ids=missing)
+        raise NotFound(_l("No order with id %(id)r in this shop.", id=missing[0]), order_ids=missing)
     for order in (by_id[order_id] for order_id in wanted):
         if order.status != OrderStatus.confirmed:
             raise Conflict(
-                f"Order {order.number} is {order.status.value}: only confirmed orders go on a "
-                "market run. Confirm it first.",
+                _l("Order %(number)s is %(status)s: only confirmed orders go on a market run. "
+                   "Confirm it first.", number=order.number, status=status_label(order.status)),
                 order_id=order.id, order_number=order.number, order_status=order.status.value,
             )
     return [by_id[order_id] for order_id in wanted]
@@ -188,8 +190,8 @@ def _check_free(orders: list[Order], run: MarketRun | None) -> list[Order]:
     for order in orders:
         if order.market_run_id is not None and (run is None or order.market_run_id != run.id):
             raise Conflict(
-                f"Order {order.number} is already in another market run; remove it from that "
-                "run first.",
+                _l("Order %(number)s is already in another market run; remove it from that "
+                   "run first.", number=order.number),
                 order_id=order.id, order_number=order.number, market_run_id=order.market_run_id,
             )
     return [order for order in orders if run is None or order.market_run_id != run.id]
@@ -201,13 +203,16 @@ def _one_currency(orders: list[Order], currency: str | None) -> str:
     if currency is not None:
         other = [order for order in orders if order.currency != currency]
         if other:
-            raise Invalid("order_ids", f"order {other[0].number} is in {other[0].currency}, "
-                          f"this run buys in {currency}: a run has one currency",
+            raise Invalid("order_ids", _l("order %(number)s is in %(currency)s, this run buys in "
+                                          "%(run_currency)s: a run has one currency",
+                                          number=other[0].number, currency=other[0].currency,
+                                          run_currency=currency),
                           currencies=currencies)
         return currency
     if len(currencies) > 1:
-        raise Invalid("order_ids", f"these orders are in {', '.join(currencies)}: a run has one "
-                      "currency, make one run per currency", currencies=currencies)
+        raise Invalid("order_ids", _l("these orders are in %(currencies)s: a run has one "
+                                      "currency, make one run per currency",
+                                      currencies=lazy_join(currencies)), currencies=currencies)
     return currencies[0]
 
 
@@ -222,13 +227,18 @@ def _waiting_orders(session: Session, seller: Seller, currency: str | None) -> t
     orders = session.scalars(stmt.order_by(Order.number).with_for_update()
                              .execution_options(populate_existing=True)).all()
     if not orders:
-        where = f" in {currency}" if currency else ""
-        raise Invalid("order_ids", f"no confirmed orders{where} are waiting for a market run: "
-                      "confirm orders first, or name them in order_ids")
+        if currency:
+            reason = _l("no confirmed orders in %(currency)s are waiting for a market run: "
+                        "confirm orders first, or name them in order_ids", currency=currency)
+        else:
+            reason = _l("no confirmed orders are waiting for a market run: "
+                        "confirm orders first, or name them in order_ids")
+        raise Invalid("order_ids", reason)
     currencies = sorted({order.currency for order in orders})
     if currency is None and len(currencies) > 1:
-        raise Invalid("currency", f"your confirmed orders are in {', '.join(currencies)}: say "
-                      "which currency this run buys for", currencies=currencies)
+        raise Invalid("currency", _l("your confirmed orders are in %(currencies)s: say "
+                                     "which currency this run buys for",
+                                     currencies=lazy_join(currencies)), currencies=currencies)
     return list(orders), currencies[0]
 
 
@@ -258,15 +268,17 @@ def create_market_run(session: Session, user: User, data: dict) -> MarketRun:
     return _refreshed(session, run)
 
 
-def _require_planned(run: MarketRun, doing: str) -> None:
+def _require_planned(run: MarketRun, doing) -> None:
+    """:raise Conflict: the run is no longer planned; `doing` says what was refused (lazy text)."""
     if run.status != MarketRunStatus.planned:
-        raise Conflict(f"This market run is {run.status.value}: {doing} only while it is planned.",
+        raise Conflict(_l("This market run is %(status)s: %(doing)s only while it is planned.",
+                          status=status_label(run.status), doing=doing),
                        current=run.status.value)
 
 
 def add_orders(session: Session, run: MarketRun, order_ids: list[str]) -> MarketRun:
     """Add confirmed orders of the run's seller, in its currency; orders already in it are kept."""
-    _require_planned(run, "orders can be added")
+    _require_planned(run, _l("orders can be added"))
     orders = _check_free(_orders_named(session, run.seller_id, order_ids), run)
     _one_currency(orders, run.currency)
     for order in orders:
@@ -277,10 +289,10 @@ def add_orders(session: Session, run: MarketRun, order_ids: list[str]) -> Market
 
 def remove_order(session: Session, run: MarketRun, order_id: str) -> None:
     """:raise NotFound: the order is not in this run."""
-    _require_planned(run, "orders can be removed")
+    _require_planned(run, _l("orders can be removed"))
     order = next((order for order in run.orders if order.id == order_id), None)
     if order is None:
-        raise NotFound(f"No order with id {order_id!r} in this market run.")
+        raise NotFound(_l("No order with id %(id)r in this market run.", id=order_id))
     order.market_run = None
     session.commit()
 
@@ -310,7 +322,7 @@ def update_market_run(session: Session, run: MarketRun, changes: dict) -> Market
         off_list = set(latest) - _products_on_list(session, run, set(latest))
         if off_list:
             first = sorted(off_list)[0]
-            raise Invalid("costs", f"product {first!r} is not on this run's shopping list",
+            raise Invalid("costs", _l("product %(id)r is not on this run's shopping list", id=first),
                           product_ids=sorted(off_list))
         recorded = {cost.product_id: cost for cost in run.costs}
         for product_id, amount in latest.items():
@@ -335,7 +347,8 @@ def mark_bought(session: Session, user: User, run: MarketRun, *, actual_cost: De
     :raise Conflict: the run was already marked bought.
     """
     if run.status == MarketRunStatus.bought:
-        raise Conflict(f"This market run was already marked bought at {run.bought_at.isoformat()}.",
+        raise Conflict(_l("This market run was already marked bought at %(at)s.",
+                          at=run.bought_at.isoformat()),
                        current=run.status.value)
     orders = session.scalars(
         sa.select(Order).where(Order.market_run_id == run.id, Order.status == OrderStatus.confirmed)

@@ -3,7 +3,10 @@
 The one place that decides whether a status change is allowed (it also records the
 change in the order's history; callers commit), and which statuses count in figures.
 """
+from flask_babel import lazy_gettext as _l
+
 from shared.errors import Conflict
+from shared.i18n import lazy_join, status_label
 from shared.models import Order, OrderEvent, OrderStatus, User, utcnow
 
 S = OrderStatus
@@ -30,10 +33,11 @@ def apply_transition(order: Order, to: OrderStatus, actor: User | None) -> Order
     current = order.status
     allowed = ALLOWED[current]
     if to not in allowed:
-        names = ", ".join(s.value for s in allowed) or "none (it is final)"
+        names = lazy_join(status_label(s) for s in allowed) if allowed else _l("none (it is final)")
         raise Conflict(
-            f"Order {order.number} is {current.value} and cannot become {to.value}. "
-            f"Allowed next: {names}.",
+            _l("Order %(number)s is %(current)s and cannot become %(to)s. Allowed next: %(allowed)s.",
+               number=order.number, current=status_label(current), to=status_label(to),
+               allowed=names),
             current=current.value, allowed=[s.value for s in allowed],
         )
     order.status = to

@@ -8,11 +8,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from shared.dates import day_range_utc
 from shared.errors import Conflict, DomainError, Invalid
+from shared.i18n import lazy_join, status_label
 from shared.models import (
     Channel, Customer, Order, OrderEvent, OrderLine, OrderStatus, Payment, PaymentMethod, PaymentStatus,
     Product, Seller, User, utcnow,
@@ -93,7 +95,8 @@ def _customer_for(session: Session, seller: Seller, data: dict, phone_region: st
             sa.select(Customer).where(Customer.id == data["customer_id"], Customer.seller_id == seller.id)
         ).one_or_none()
         if customer is None:
-            raise Invalid("customer_id", f"{seller.name} has no customer with id {data['customer_id']!r}")
+            raise Invalid("customer_id", _l("%(seller)s has no customer with id %(id)r",
+                                            seller=seller.name, id=data["customer_id"]))
         return customer
     typed = dict(data["customer"])
     typed["phone"] = normalise_phone(typed.get("phone"), phone_region, field="customer.phone")
@@ -126,19 +129,22 @@ def _products(session: Session, seller: Seller, product_ids) -> dict[str, Produc
     )}
     for product_id in product_ids:
         if product_id not in found:
-            raise Invalid("lines", f"product {product_id!r} is not in {seller.name}'s catalogue",
+            raise Invalid("lines", _l("product %(id)r is not in %(seller)s's catalogue",
+                                      id=product_id, seller=seller.name),
                           product_id=product_id)
     return found
 
 
 def _check_orderable(product: Product, currency: str) -> None:
     if not product.available:
-        raise Invalid("lines", f"{product.name} is not available at the moment", product_id=product.id)
+        raise Invalid("lines", _l("%(name)s is not available at the moment", name=product.name),
+                      product_id=product.id)
     if product.currency != currency:
         raise Invalid(
             "lines",
-            f"{product.name} is priced in {product.currency} but this order is in {currency}; "
-            "an order has one currency (place a separate order)",
+            _l("%(name)s is priced in %(product_currency)s but this order is in %(currency)s; "
+               "an order has one currency (place a separate order)",
+               name=product.name, product_currency=product.currency, currency=currency),
             product_id=product.id,
         )
 
@@ -147,8 +153,9 @@ def _total(order: Order) -> Decimal:
     """The sum of the order's lines. :raise Invalid: it is more than an order can hold."""
     total = sum((line.line_total for line in order.lines), ZERO)
     if total > MAX_AMOUNT:
-        raise Invalid("lines", f"the order total would be too large ({total:.2f} {order.currency}; "
-                               f"at most {MAX_AMOUNT} per order): split it into several orders",
+        raise Invalid("lines", _l("the order total would be too large (%(total)s %(currency)s; "
+                                  "at most %(max)s per order): split it into several orders",
+                                  total=f"{total:.2f}", currency=order.currency, max=MAX_AMOUNT),
                       max_amount=f"{MAX_AMOUNT}")
     return total
 
@@ -213,8 +220,9 @@ def _replace_lines(session: Session, order: Order, lines: list[dict]) -> None:
     ordered at; a product new to the order is priced from today's catalogue."""
     if order.status not in EDITABLE:
         raise Conflict(
-            f"Order {order.number} is {order.status.value}: its lines can no longer change "
-            f"(only while {' or '.join(s.value for s in EDITABLE)}).",
+            _l("Order %(number)s is %(status)s: its lines can no longer change "
+               "(only while %(editable)s).", number=order.number, status=status_label(order.status),
+               editable=lazy_join((status_label(s) for s in EDITABLE), conjunction="or")),
             current=order.status.value, editable_while=[s.value for s in EDITABLE],
         )
     quantities = _merged(lines)
@@ -267,14 +275,15 @@ def delete_order(session: Session, order: Order) -> None:
     """:raise Conflict: the order is past pending, or money was received for it: cancel it instead."""
     if order.status != OrderStatus.pending:
         raise Conflict(
-            f"Order {order.number} is {order.status.value}; only pending orders can be deleted. "
-            "Cancel it instead (PATCH status=cancelled) so its history is kept.",
+            _l("Order %(number)s is %(status)s; only pending orders can be deleted. "
+               "Cancel it instead (PATCH status=cancelled) so its history is kept.",
+               number=order.number, status=status_label(order.status)),
             current=order.status.value,
         )
     if order.payments:
         raise Conflict(
-            f"Order {order.number} has payments; cancel it instead (PATCH status=cancelled) "
-            "so the money received stays on record.",
+            _l("Order %(number)s has payments; cancel it instead (PATCH status=cancelled) "
+               "so the money received stays on record.", number=order.number),
             current=order.status.value,
         )
     session.delete(order)
@@ -317,14 +326,16 @@ def _record(session: Session, user: User, order: Order, amount: Decimal, method:
     session.refresh(order)
     if amount > 0 and order.status == OrderStatus.cancelled:
         raise _refused(session, Conflict(
-            f"Order {order.number} is cancelled: it takes no new payments, only refunds.",
+            _l("Order %(number)s is cancelled: it takes no new payments, only refunds.",
+               number=order.number),
             current=order.status.value,
         ))
     if order.amount_paid < 0:
         paid = order.amount_paid - amount
         raise _refused(session, Invalid(
-            "amount", f"cannot refund more than was paid on order {order.number} "
-                      f"({paid:.2f} {order.currency})",
+            "amount", _l("cannot refund more than was paid on order %(number)s "
+                         "(%(paid)s %(currency)s)", number=order.number, paid=f"{paid:.2f}",
+                         currency=order.currency),
             amount_paid=f"{paid:.2f}",
         ))
     if order.amount_paid > MAX_AMOUNT:
@@ -344,8 +355,9 @@ def _refused(session: Session, error: DomainError) -> DomainError:
 
 
 def _too_large(order: Order, amount: Decimal) -> Invalid:
-    return Invalid("amount", f"too large: {abs(amount):.2f} {order.currency} would take what was "
-                             f"paid on order {order.number} past {MAX_AMOUNT}",
+    return Invalid("amount", _l("too large: %(amount)s %(currency)s would take what was "
+                                "paid on order %(number)s past %(max)s", amount=f"{abs(amount):.2f}",
+                                currency=order.currency, number=order.number, max=MAX_AMOUNT),
                    max_amount=f"{MAX_AMOUNT}")
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from shared.errors import Invalid
@@ -35,7 +36,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
             raise ValueError("cursor time without a zone")
         return moment.astimezone(timezone.utc), str(obj_id)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, OverflowError) as exc:
-        raise Invalid("cursor", "is not a cursor this API gave out; start again without it") from exc
+        raise Invalid("cursor", _l("is not a cursor this API gave out; start again without it")) from exc
 
 
 def keyset_page(session: Session, stmt: sa.Select, model, *, limit: int, cursor: str | None) -> Page:

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from shared.dates import day_range_utc
@@ -69,7 +70,8 @@ def sales_report(session: Session, user: User, *, start: date | None, end: date 
     :raise NotFound: `seller_id` names a shop the user does not work for.
     """
     if start and end and start > end:
-        raise Invalid("to", f"{end.isoformat()} is before from ({start.isoformat()}): swap them")
+        raise Invalid("to", _l("%(end)s is before from (%(start)s): swap them",
+                               end=end.isoformat(), start=start.isoformat()))
     if seller_id:
         get_for(session, user, Seller, seller_id)
     lower, upper = day_range_utc(start, end, tz_name)
