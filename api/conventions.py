@@ -158,6 +158,15 @@ def _replay(row: IdempotencyKey) -> Response:
     return response
 
 
+def _forget_expired_keys_of(user_id: str, ttl: timedelta) -> None:
+    """Each keyed POST clears its user's expired keys (the (user_id, key) index finds
+    them), so the table stays small with no cron; `flask purge-idempotency-keys` does
+    all users at once."""
+    db.session.execute(sa.delete(IdempotencyKey).where(
+        IdempotencyKey.user_id == user_id, IdempotencyKey.created_at < utcnow() - ttl))
+    db.session.commit()
+
+
 def idempotency_before() -> Response | None:
     """Claim the key before the view runs, so concurrent retries cannot both create."""
     key = request.headers.get("Idempotency-Key")
@@ -176,6 +185,7 @@ def idempotency_before() -> Response | None:
         try:
             db.session.commit()
             g.idempotency_row_id = row.id
+            _forget_expired_keys_of(current_user.id, ttl)
             return None
         except IntegrityError:
             db.session.rollback()

@@ -414,3 +414,28 @@ def test_api_answers_may_be_kept_only_by_the_client_that_asked(client, headers, 
 
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_a_keyed_post_forgets_the_users_expired_keys(client, headers, time_machine):
+    from shared.models import IdempotencyKey
+
+    time_machine.move_to("2026-11-01T10:00:00Z", tick=False)
+    client.post("/api/v1/products", json=BODY, headers={**headers, "Idempotency-Key": "old"})
+    time_machine.move_to("2026-11-03T10:00:00Z", tick=False)
+
+    client.post("/api/v1/products", json=BODY, headers={**headers, "Idempotency-Key": "new"})
+
+    assert db.session.scalars(sa.select(IdempotencyKey.key)).all() == ["new"]
+
+
+def test_purge_command_forgets_every_expired_key(client, headers, runner, time_machine):
+    from shared.models import IdempotencyKey
+
+    time_machine.move_to("2026-11-01T10:00:00Z", tick=False)
+    client.post("/api/v1/products", json=BODY, headers={**headers, "Idempotency-Key": "old"})
+    time_machine.move_to("2026-11-03T10:00:00Z", tick=False)
+
+    result = runner.invoke(args=["purge-idempotency-keys"])
+
+    assert "Purged 1 keys." in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IdempotencyKey)) == 0
