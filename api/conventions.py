@@ -21,6 +21,8 @@ from shared.extensions import db
 from shared.models import IdempotencyKey, utcnow
 
 API_PREFIX = "/api/"
+# A claimed Idempotency-Key whose request has not answered after this long is abandoned.
+ABANDONED_AFTER = timedelta(seconds=60)
 
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
@@ -113,10 +115,11 @@ def etag_of(schema, obj) -> str:
 
 def check_if_match(schema, obj) -> None:
     """412 when the client's If-Match names a representation that is no longer current."""
-    if not request.if_match:
+    if "If-Match" not in request.headers:
         return
+    # A header that parses to no tag at all ("", ",") matches nothing: 412, like a stale one.
     # Flask-Compress answers "<etag>:gzip" (or :br, :zstd) for a compressed body.
-    held = {tag.split(":", 1)[0] for tag in request.if_match.as_set()}
+    held = {tag.split(":", 1)[0] for tag in request.if_match.as_set() if tag}
     if request.if_match.star_tag or etag_of(schema, obj) in held:
         return
     from werkzeug.exceptions import PreconditionFailed
@@ -205,6 +208,12 @@ def idempotency_before() -> Response | None:
                 _l("This Idempotency-Key was already used for a different request. "
                    "Use a new key for a new request."),
             )
+        if existing.status_code is None and existing.created_at < utcnow() - ABANDONED_AFTER:
+            # The first attempt died before answering (worker killed, timeout): let the
+            # retry run rather than answer "in progress" for a day.
+            db.session.delete(existing)
+            db.session.commit()
+            continue
         if existing.status_code is None:
             return problem(
                 409, _l("Request in progress"),
@@ -216,7 +225,7 @@ def idempotency_before() -> Response | None:
                    headers={"Retry-After": "1"})
 
 
-_KEPT_HEADERS = ("Content-Type", "Location", "ETag")
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Location", "ETag")
 
 
 def idempotency_after(response: Response) -> Response:

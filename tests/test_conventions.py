@@ -439,3 +439,47 @@ def test_purge_command_forgets_every_expired_key(client, headers, runner, time_m
 
     assert "Purged 1 keys." in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(IdempotencyKey)) == 0
+
+
+@pytest.mark.parametrize("if_match", ['""', '"', "W/", ","])
+def test_malformed_if_match_is_412_not_a_crash(client, headers, shop, if_match):
+    product = ProductFactory(seller=shop)
+
+    response = client.patch(f"/api/v1/products/{product.id}", json={"price": "1.00"},
+                            headers={**headers, "If-Match": if_match})
+
+    assert response.status_code == 412
+
+
+def test_a_replayed_answer_keeps_its_language(client, headers):
+    keyed = {**headers, "Idempotency-Key": "ar-1", "Accept-Language": "ar"}
+    first = client.post("/api/v1/products", json={**BODY, "price": "-1"}, headers=keyed)
+
+    retry = client.post("/api/v1/products", json={**BODY, "price": "-1"}, headers=keyed)
+
+    assert retry.status_code == 422
+    assert retry.headers["Content-Language"] == first.headers["Content-Language"] == "ar"
+    assert "Accept-Language" in retry.headers["Vary"]
+
+
+def test_a_claim_whose_request_never_answered_is_taken_over_after_a_minute(client, headers,
+                                                                          time_machine):
+    from shared.models import IdempotencyKey
+
+    time_machine.move_to("2026-11-01T10:00:00Z", tick=False)
+    keyed = {**headers, "Idempotency-Key": "died"}
+    first = client.post("/api/v1/products", json=BODY, headers=keyed)
+    # As if the worker had died after claiming the key, before creating or answering anything.
+    db.session.execute(sa.delete(Product).where(Product.id == first.json["id"]))
+    db.session.execute(sa.update(IdempotencyKey).values(status_code=None, response_body=None))
+    db.session.commit()
+
+    time_machine.move_to("2026-11-01T10:00:30Z", tick=False)
+    in_progress = client.post("/api/v1/products", json=BODY, headers=keyed)
+    time_machine.move_to("2026-11-01T10:01:01Z", tick=False)
+    taken_over = client.post("/api/v1/products", json=BODY, headers=keyed)
+
+    assert in_progress.status_code == 409
+    assert taken_over.status_code == 201
+    assert "Idempotent-Replayed" not in taken_over.headers
+    assert product_count() == 1

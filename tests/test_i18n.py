@@ -268,3 +268,44 @@ def test_a_user_who_cannot_be_loaded_gets_english_not_a_failure(client, monkeypa
 
     assert response.status_code == 404
     assert response.headers["Content-Language"] == "en"
+
+
+def test_a_500_after_a_failed_transaction_answers_in_the_users_language(app, auth):
+    """The locale comes from the logged-in user, whose row must still be readable after the
+    failed statement aborted the transaction (PostgreSQL refuses every query until rollback)."""
+    import sqlalchemy as sa
+
+    from shared.extensions import db as database
+    from shared.models import Language
+    from tests.factories import UserFactory
+    from wsgi import create_app
+
+    user = UserFactory(language=Language.ar)
+    headers = auth(user)  # no Accept-Language: the user's own language decides
+    failing = create_app({"TESTING": False, "SECRET_KEY": "x",
+                          "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+
+    @failing.get("/api/v1/broken-query")
+    def broken_query():
+        database.session.execute(sa.text("SELECT no_such_column FROM users"))
+
+    with failing.app_context():
+        response = failing.test_client().get("/api/v1/broken-query", headers=headers)
+        database.session.remove()
+        database.engine.dispose()
+
+    assert response.status_code == 500
+    assert response.headers["Content-Language"] == "ar"
+    assert response.json["title"] == "خطأ في الخادم"
+
+
+def test_refusing_to_delete_a_bought_run_is_all_arabic(client, auth):
+    from shared.models import MarketRunStatus
+    from tests.factories import MarketRunFactory
+
+    run = MarketRunFactory(status=MarketRunStatus.bought)
+
+    response = client.delete(f"/api/v1/market-runs/{run.id}", headers={**auth(run.seller.owner), **AR})
+
+    assert response.status_code == 409
+    assert not any("a" <= c.lower() <= "z" for c in response.json["detail"])

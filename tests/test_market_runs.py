@@ -588,3 +588,52 @@ def test_a_coordinator_sees_only_its_clients_runs(client, auth):
 
     assert response.status_code == 200
     assert [run["id"] for run in response.json] == [client_run.id]
+
+
+# --- two taps at the same moment ---------------------------------------------------
+
+
+def _at_once(app, count, send):
+    """Run `send(client)` from `count` threads released together; return the responses."""
+    import threading
+
+    db.session.remove()
+    barrier, results = threading.Barrier(count), []
+
+    def worker():
+        with app.app_context():
+            client = app.test_client()
+            barrier.wait()
+            results.append(send(client))
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_marking_bought_twice_at_once_buys_once(app, auth, seller, products):
+    run = MarketRunFactory(seller=seller)
+    order = order_with_lines(seller, [(products[0], 1)], status=CONFIRMED, market_run_id=run.id)
+    headers, url, order_id = auth(seller.owner), f"{URL}/{run.id}/bought", order.id
+
+    responses = _at_once(app, 4, lambda c: c.post(url, json={}, headers=headers))
+
+    assert sorted(r.status_code for r in responses) == [200, 409, 409, 409]
+    events = db.session.get(Order, order_id).events
+    assert [e.to_status for e in events].count(OrderStatus.purchased) == 1
+
+
+def test_recording_the_same_cost_at_once_never_fails_the_server(app, auth, seller, products):
+    run = MarketRunFactory(seller=seller)
+    order_with_lines(seller, [(products[0], 1)], status=CONFIRMED, market_run_id=run.id)
+    headers, body, url = auth(seller.owner), costs(products[0], "9.00"), f"{URL}/{run.id}"
+
+    responses = _at_once(app, 4, lambda c: c.patch(url, json=body, headers=headers))
+
+    assert {r.status_code for r in responses} <= {200, 409}
+    assert 200 in {r.status_code for r in responses}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MarketRunCost)) == 1

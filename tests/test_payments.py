@@ -228,6 +228,14 @@ def test_payment_too_large_for_the_database_is_422_not_500(client, order, header
     assert "amount" in response.json["errors"]
 
 
+def test_the_service_itself_refuses_an_amount_beyond_the_maximum(order):
+    """The schema refuses it first on the API; the CLI, the admin and jobs reach the service directly."""
+    with pytest.raises(Invalid):
+        add_payment(db.session, order.seller.owner, order, amount=MAX_AMOUNT + Decimal("0.01"))
+
+    assert db.session.get(Order, order.id).amount_paid == Decimal("0.00")
+
+
 def test_line_edit_loaded_before_a_payment_is_409(client, order, headers, monkeypatch):
     assert pay(client, order.id, headers, "100.00").status_code == 201
     update_order = orders.update_order

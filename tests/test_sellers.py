@@ -47,4 +47,5 @@ def test_a_shop_without_orders_is_deleted_with_its_catalogue(client, auth):
     response = client.delete(f"/api/v1/sellers/{shop_id}", headers=headers)
 
     assert response.status_code == 204
+    assert client.get(f"/api/v1/sellers/{shop_id}", headers=headers).status_code == 404
     assert client.get(f"/api/v1/products/{product_id}", headers=headers).status_code == 404

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from shared.errors import Conflict, Invalid, NotFound
@@ -315,6 +316,9 @@ def update_market_run(session: Session, run: MarketRun, changes: dict) -> Market
     """
     changes = dict(changes)
     costs = changes.pop("costs", None)
+    # Lock the run (PostgreSQL) and read its costs as they are now, not as first loaded.
+    session.refresh(run, with_for_update=True)
+    session.expire(run, ["costs"])
     for name, value in changes.items():
         setattr(run, name, value)
     if costs:
@@ -334,7 +338,12 @@ def update_market_run(session: Session, run: MarketRun, changes: dict) -> Market
             else:
                 run.costs.append(MarketRunCost(product_id=product_id, actual_cost=amount))
     run.updated_at = utcnow()
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the same cost added by a request at the same moment (SQLite)
+        session.rollback()
+        raise Conflict(_l("This market run's costs were changed at the same moment; "
+                          "reload it and try again.")) from None
     return _refreshed(session, run)
 
 
@@ -346,7 +355,16 @@ def mark_bought(session: Session, user: User, run: MarketRun, *, actual_cost: De
 
     :raise Conflict: the run was already marked bought.
     """
-    if run.status == MarketRunStatus.bought:
+    # Claim the run in one conditional UPDATE: of two taps at once, exactly one wins.
+    claimed = session.execute(
+        sa.update(MarketRun)
+        .where(MarketRun.id == run.id, MarketRun.status == MarketRunStatus.planned)
+        .values(status=MarketRunStatus.bought, bought_at=bought_at or utcnow(), updated_at=utcnow())
+    ).rowcount
+    session.refresh(run)
+    if not claimed:
+        session.rollback()
+        session.refresh(run)
         raise Conflict(_l("This market run was already marked bought at %(at)s.",
                           at=run.bought_at.isoformat()),
                        current=run.status.value)
@@ -357,8 +375,6 @@ def mark_bought(session: Session, user: User, run: MarketRun, *, actual_cost: De
     ).all()
     for order in orders:
         apply_transition(order, OrderStatus.purchased, user)
-    run.status = MarketRunStatus.bought
-    run.bought_at = bought_at or utcnow()
     if actual_cost is not None:
         run.actual_cost = actual_cost
     session.commit()
@@ -367,7 +383,7 @@ def mark_bought(session: Session, user: User, run: MarketRun, *, actual_cost: De
 
 def delete_market_run(session: Session, run: MarketRun) -> None:
     """Delete a planned run; its orders are free to go on another run."""
-    _require_planned(run, "it can be deleted")
+    _require_planned(run, _l("it can be deleted"))
     run.orders.clear()
     session.delete(run)
     session.commit()
