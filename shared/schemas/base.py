@@ -71,11 +71,26 @@ class Amount(fields.Decimal):
         "too_large": f"Too large: at most {MAX_AMOUNT}.",
     }
 
+    # What `_deserialize` accepts, for the OpenAPI document (and clients, and fuzzers): ASCII,
+    # Arabic-Indic (U+0660..) or Extended Arabic-Indic (U+06F0..) digits, at most ten before
+    # the point (MAX_AMOUNT), and a '.' or Arabic '٫' point with one or two digits after it.
+    # The field also takes leading zeros, JSON numbers and grouping marks; the patterns
+    # document the plain form. A positive amount starts with a non-zero digit, or is 0.xx
+    # with a non-zero digit after the point: no lookahead, which not every regex engine has.
+    _DIGIT, _NON_ZERO, _ZERO, _POINT = "[0-9٠-٩۰-۹]", "[1-9١-٩۱-۹]", "[0٠۰]", "[.٫]"
+    PATTERN = f"^{_DIGIT}{{1,10}}({_POINT}{_DIGIT}{{1,2}})?$"
+    POSITIVE_PATTERN = (f"^({_NON_ZERO}{_DIGIT}{{0,9}}({_POINT}{_DIGIT}{{1,2}})?"
+                        f"|{_ZERO}{_POINT}({_NON_ZERO}{_DIGIT}?|{_DIGIT}{_NON_ZERO}))$")
+
     def __init__(self, *, positive: bool = False, **kwargs):
         self.positive = positive
         metadata = kwargs.pop("metadata", {})
         metadata.setdefault("example", "150.00")
+        # A string, as it is sent and answered (apispec would say `number` for a Decimal,
+        # where a pattern means nothing); nullable fields still get ["string", "null"].
+        metadata.setdefault("type", "string")
         metadata.setdefault("format", "decimal")
+        metadata.setdefault("pattern", self.POSITIVE_PATTERN if positive else self.PATTERN)
         super().__init__(places=2, as_string=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):

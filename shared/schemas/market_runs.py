@@ -50,7 +50,8 @@ class MarketRun(BaseSchema):
         "description": "Sum of the per-product `costs` plus the run's `actual_cost`, counting "
                        "whichever were recorded; null when neither was."})
     margin = Amount(attribute="figures.margin", allow_none=True, metadata={
-        "example": "350.00", "description": "revenue - cost; null while cost is null. May be negative."})
+        "example": "350.00", "description": "revenue - cost; null while cost is null. May be negative.",
+        "pattern": r"^-?[0-9]+\.[0-9]{2}$"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
