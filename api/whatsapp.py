@@ -21,9 +21,11 @@ class OrderWhatsApp(MethodView):
     def get(self, order_id):
         """Order confirmation text
 
-        In the customer's language (Arabic or English): greeting, each line, the
-        total, the order number and the shop's name. `url` opens a chat with the
-        customer with the text ready to send (null when they have no phone).
+        In the customer's language (Arabic or English): greeting, the shop's name,
+        the order number, where the order is (confirmed, bought, delivered,
+        cancelled), each line, the total, and what is paid or left to pay. Send it
+        again at each step. `url` opens a chat with the customer with the text ready
+        to send (null when they have no phone).
         """
         return whatsapp.order_message(db.session, current_user, order_id)
 
