@@ -1,5 +1,7 @@
 """Fixtures: the app on SQLite (default) or TEST_DATABASE_URL, a client, tokens, query counting."""
 import os
+import secrets
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -25,26 +27,50 @@ class FreshContextClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+@contextmanager
+def own_postgres_database(server_url: str):
+    """A database of this run's own on the server of `server_url`, dropped afterwards.
+
+    Two runs on one server (two checkouts, CI beside a developer) never share tables.
+    """
+    url = sa.make_url(server_url).set(drivername="postgresql+psycopg")
+    name = f"tawasi_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:  # FORCE: a connection a test left open cannot stop it
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    url = TEST_DATABASE_URL
-    if not url:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+def database_url(tmp_path_factory):
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    with own_postgres_database(TEST_DATABASE_URL) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "DEFAULT_PHONE_REGION": "SY",
         "TOKEN_LIFETIME_DAYS": 30,
         "TIMEZONE": "Asia/Damascus",
     })
     app.test_client_class = FreshContextClient
     with app.app_context():
-        db.drop_all()
         db.create_all()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # no pooled connection may keep the database from being dropped
 
 
 @pytest.fixture(autouse=True)

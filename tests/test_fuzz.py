@@ -31,6 +31,8 @@ from shared.extensions import db
 from shared.models import Order, OrderLine, OrderStatus, Payment, PaymentStatus, new_id
 from tests.factories import CustomerFactory, MarketRunFactory, ProductFactory
 
+pytestmark = pytest.mark.slow  # about half the suite's time; `make test` runs it, `-m "not slow"` skips it
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 
 # The committed spec, which test_openapi keeps equal to what the app serves.
