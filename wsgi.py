@@ -19,11 +19,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     register_extensions(app)
     register_blueprints(app)
+    register_errorhandlers(app)
     register_commands(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
+    import shared.auth  # noqa: F401  (flask-login's callbacks, for both faces)
+    import shared.changelog  # noqa: F401  (every write of a tenant's row is logged)
     import shared.models  # noqa: F401  (every table registered before migrations look)
 
     db.init_app(app)
@@ -37,9 +40,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    import admin
     import api
 
     api.init_app(app)
+    admin.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Once for the whole app (after flask-smorest's, which they replace): problem+json
+    under /api, the admin's HTML page under /admin."""
+    from shared import problems
+
+    problems.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,10 +1,17 @@
 """The JSON REST API (/api/v1): flask-smorest blueprints that parse, call a service, dump."""
+from flask_smorest import Api
+
 from api import (
     auth, conventions, customers, market_runs, orders, products, reports, sellers, whatsapp,
 )
-from api.problems import ProblemApi
+from shared.schemas.problems import Problem
 
-api = ProblemApi()
+
+class TawasiApi(Api):
+    ERROR_SCHEMA = Problem  # documents the problem details the app's error handlers send
+
+
+api = TawasiApi()
 
 BLUEPRINTS = (
     auth.blp, sellers.blp, products.blp, customers.blp, orders.blp, whatsapp.blp,

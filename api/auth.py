@@ -1,14 +1,11 @@
-"""Bearer-token authentication for the API: issuing, revoking, and loading the user."""
+"""Bearer-token authentication for the API: issuing and revoking tokens."""
 from datetime import timedelta
 
 from flask import current_app, g
-from flask.views import MethodView
-from flask_babel import lazy_gettext as _l
 
-from api.conventions import Blueprint, require_token
-from shared.errors import Unauthenticated
-from shared.extensions import db, limiter, login_manager
-from shared.models import User
+from api.conventions import Blueprint, View
+from shared.auth import require_token
+from shared.extensions import db, limiter
 from shared.schemas.accounts import Token, TokenCreate
 from shared.services import accounts
 
@@ -18,32 +15,8 @@ blp = Blueprint(
 )
 
 
-@login_manager.request_loader
-def load_user_from_bearer(req):
-    header = req.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    found = accounts.user_for_token(db.session, token.strip())
-    if found is None:
-        return None
-    user, api_token = found
-    g.api_token = api_token
-    return user
-
-
-@login_manager.user_loader
-def load_user_from_session(user_id: str):
-    return db.session.get(User, user_id)
-
-
-@login_manager.unauthorized_handler
-def unauthorized():
-    raise Unauthenticated(_l("Log in first."))
-
-
 @blp.route("/tokens")
-class Tokens(MethodView):
+class Tokens(View):
     @blp.arguments(TokenCreate, example={"email": "reem@example.com", "password": "correct horse battery"})
     @blp.response(201, Token, example={"token": "q3Vb2n-kZ", "expires_at": "2026-12-26T10:00:00+00:00"})
     @blp.doc(security=[])
@@ -63,7 +36,7 @@ class Tokens(MethodView):
 
 
 @blp.route("/tokens/current")
-class CurrentToken(MethodView):
+class CurrentToken(View):
     @blp.response(204)
     def delete(self):
         """Revoke this token

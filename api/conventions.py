@@ -1,34 +1,35 @@
-"""HTTP conventions every resource shares: cursor links, ETags, Idempotency-Key, docs.
+"""HTTP conventions every resource shares: one commit per request, cursor links, ETags,
+Idempotency-Key, and their documentation.
 
 Each is one mechanism for the whole API, so a new resource gets them by using
-`Blueprint` from here and returning `page_response(page)` from its list view.
+`Blueprint` and `View` from here and returning `page_response(page)` from its list view.
 """
 import hashlib
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request
+from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint as SmorestBlueprint
-from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import PreconditionFailed, UnsupportedMediaType
 from werkzeug.http import generate_etag
 
-import sqlalchemy as sa
-from api.problems import problem
-from shared.errors import Unauthenticated
+from shared import idempotency
+from shared.auth import require_token
+from shared.db import commit
 from shared.extensions import db
-from shared.models import IdempotencyKey, utcnow
+from shared.problems import STALE_READ, problem
 
 API_PREFIX = "/api/"
-# A claimed Idempotency-Key whose request has not answered after this long is abandoned.
-ABANDONED_AFTER = timedelta(seconds=60)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
     "description": "Any unique string (a UUID). A retry with the same key returns the first "
                    "response and creates nothing new; the key is kept 24 hours.",
-    "schema": {"type": "string", "maxLength": 255},
+    "schema": {"type": "string", "maxLength": idempotency.MAX_KEY_LENGTH},
 }
 IF_MATCH = {
     "name": "If-Match", "in": "header", "required": False,
@@ -47,6 +48,22 @@ LINK_HEADER = {
 }
 
 
+class View(MethodView):
+    """Every API view: the request's one transaction ends here, once the view has answered.
+
+    A write's answer is stored for its Idempotency-Key in the same transaction as the
+    change, then both are committed together. An error raised by the view or by the
+    commit goes to the app's error handlers, which roll back.
+    """
+
+    def dispatch_request(self, **kwargs) -> Response:
+        response = current_app.make_response(super().dispatch_request(**kwargs))
+        if request.method not in SAFE_METHODS:
+            _store_for_replay(response)
+            commit(db.session)
+        return response
+
+
 class Blueprint(SmorestBlueprint):
     """flask-smorest Blueprint that documents the shared conventions on every operation,
     and refuses requests that carry no bearer token (except where `public` says so)."""
@@ -57,6 +74,11 @@ class Blueprint(SmorestBlueprint):
         self.before_request(require_json_body)
         if not public:
             self.before_request(require_token)
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, **kwargs):
+        if not (isinstance(view_func, type) and issubclass(view_func, View)):
+            raise TypeError(f"{rule}: API views subclass api.conventions.View (one commit per request)")
+        super().add_url_rule(rule, endpoint, view_func, **kwargs)
 
     @staticmethod
     def _prepare_conventions_doc(doc, doc_info, *, method, **kwargs):
@@ -80,19 +102,7 @@ class Blueprint(SmorestBlueprint):
 def require_json_body() -> None:
     """A body that is not JSON is a 415 that says so, not a misleading 'field missing'."""
     if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
-        from werkzeug.exceptions import UnsupportedMediaType
-
         raise UnsupportedMediaType()
-
-
-def require_token() -> None:
-    """API requests authenticate with a bearer token only (never a browser session cookie)."""
-    if request.method == "OPTIONS":
-        return
-    if not (current_user.is_authenticated and g.get("api_token")):
-        raise Unauthenticated(
-            _l("Send 'Authorization: Bearer <token>'; get a token from POST /api/v1/auth/tokens.")
-        )
 
 
 def page_response(page):
@@ -114,7 +124,12 @@ def etag_of(schema, obj) -> str:
 
 
 def check_if_match(schema, obj) -> None:
-    """412 when the client's If-Match names a representation that is no longer current."""
+    """412 when the client's If-Match names a representation that is no longer current.
+
+    Load `obj` for update first: on PostgreSQL a concurrent writer then waits, and sees
+    the new representation; elsewhere the row's version catches it at the write (Stale,
+    answered 412 for a request with If-Match).
+    """
     if "If-Match" not in request.headers:
         return
     # A header that parses to no tag at all ("", ",") matches nothing: 412, like a stale one.
@@ -122,11 +137,7 @@ def check_if_match(schema, obj) -> None:
     held = {tag.split(":", 1)[0] for tag in request.if_match.as_set() if tag}
     if request.if_match.star_tag or etag_of(schema, obj) in held:
         return
-    from werkzeug.exceptions import PreconditionFailed
-
-    raise PreconditionFailed(
-        _l("This object changed since you read it. GET it again, re-apply your change, and retry.")
-    )
+    raise PreconditionFailed(STALE_READ)
 
 
 def add_etag(response: Response) -> Response:
@@ -153,7 +164,7 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _replay(row: IdempotencyKey) -> Response:
+def _replay(row) -> Response:
     response = Response(row.response_body, status=row.status_code)
     for name, value in (row.response_headers or {}).items():
         response.headers[name] = value
@@ -161,100 +172,44 @@ def _replay(row: IdempotencyKey) -> Response:
     return response
 
 
-def _forget_expired_keys_of(user_id: str, ttl: timedelta) -> None:
-    """Each keyed POST clears its user's expired keys (the (user_id, key) index finds
-    them), so the table stays small with no cron; `flask purge-idempotency-keys` does
-    all users at once."""
-    db.session.execute(sa.delete(IdempotencyKey).where(
-        IdempotencyKey.user_id == user_id, IdempotencyKey.created_at < utcnow() - ttl))
-    db.session.commit()
-
-
-def idempotency_before() -> Response | None:
-    """Claim the key before the view runs, so concurrent retries cannot both create."""
+def claim_idempotency_key() -> Response | None:
+    """Before the view: replay a finished request with this key, or claim the key for this one."""
     key = request.headers.get("Idempotency-Key")
     if request.method != "POST" or not key or not request.path.startswith(API_PREFIX):
         return None
     if not (current_user.is_authenticated and g.get("api_token")):
         return None  # anonymous POSTs (logging in) are not replayed: that would hand out tokens
-    if len(key) > 255:
+    if len(key) > idempotency.MAX_KEY_LENGTH:
         return problem(422, _l("Invalid Idempotency-Key"),
                        _l("Idempotency-Key must be at most 255 characters."))
     fingerprint = _fingerprint()
     ttl = timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"])
-    for _attempt in range(3):
-        row = IdempotencyKey(user_id=current_user.id, key=key, fingerprint=fingerprint, created_at=utcnow())
-        db.session.add(row)
-        try:
-            db.session.commit()
-            g.idempotency_row_id = row.id
-            _forget_expired_keys_of(current_user.id, ttl)
-            return None
-        except IntegrityError:
-            db.session.rollback()
-        existing = db.session.scalar(
-            sa.select(IdempotencyKey).where(IdempotencyKey.user_id == current_user.id,
-                                            IdempotencyKey.key == key)
+    row = idempotency.claim(db.session, current_user.id, key, fingerprint, ttl)
+    if row.fingerprint != fingerprint:
+        db.session.rollback()
+        return problem(
+            422, _l("Idempotency-Key reused"),
+            _l("This Idempotency-Key was already used for a different request. "
+               "Use a new key for a new request."),
         )
-        if existing is None:
-            continue  # removed meanwhile (a failed first attempt): claim it again
-        if existing.created_at < utcnow() - ttl:
-            db.session.delete(existing)
-            db.session.commit()
-            continue
-        if existing.fingerprint != fingerprint:
-            return problem(
-                422, _l("Idempotency-Key reused"),
-                _l("This Idempotency-Key was already used for a different request. "
-                   "Use a new key for a new request."),
-            )
-        if existing.status_code is None and existing.created_at < utcnow() - ABANDONED_AFTER:
-            # The first attempt died before answering (worker killed, timeout): let the
-            # retry run rather than answer "in progress" for a day.
-            db.session.delete(existing)
-            db.session.commit()
-            continue
-        if existing.status_code is None:
-            return problem(
-                409, _l("Request in progress"),
-                _l("A request with this Idempotency-Key is still being processed; retry in a moment."),
-                headers={"Retry-After": "1"},
-            )
-        return _replay(existing)
-    return problem(409, _l("Request in progress"), _l("Retry in a moment."),
-                   headers={"Retry-After": "1"})
+    if row.status_code is not None:
+        response = _replay(row)
+        db.session.rollback()
+        return response
+    g.idempotency_row = row
+    return None
 
 
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Location", "ETag")
 
 
-def idempotency_after(response: Response) -> Response:
-    """Keep the first response for replay; forget the key if the server failed (retry may run)."""
-    row_id = g.pop("idempotency_row_id", None)
-    if row_id is None:
-        return response
-    row = db.session.get(IdempotencyKey, row_id)
-    if row is None:
-        return response
-    if response.status_code >= 500:
-        db.session.delete(row)
-    else:
-        row.status_code = response.status_code
-        row.response_body = response.get_data()
-        row.response_headers = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
-    db.session.commit()
-    return response
-
-
-def purge_idempotency_keys(now=None) -> int:
-    """Delete keys older than the TTL; returns how many."""
-    cutoff = (now or utcnow()) - timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"])
-    result = db.session.execute(sa.delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
-    db.session.commit()
-    return result.rowcount
+def _store_for_replay(response: Response) -> None:
+    row = g.pop("idempotency_row", None)
+    if row is not None:
+        headers = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
+        idempotency.store(row, response.status_code, response.get_data(), headers)
 
 
 def init_app(app) -> None:
-    app.before_request(idempotency_before)
-    app.after_request(idempotency_after)
+    app.before_request(claim_idempotency_key)
     app.after_request(add_etag)

@@ -1,11 +1,10 @@
 """Customers: the people a shop sells to, one per phone number, with their balances."""
 from flask import current_app
-from flask.views import MethodView
 from flask_login import current_user
 
-from api.conventions import Blueprint, check_if_match, page_response
+from api.conventions import Blueprint, View, check_if_match, page_response
 from shared.extensions import db
-from shared.schemas.orders import Customer, CustomerCreate, CustomerQuery, CustomerUpdate
+from shared.schemas.customers import Customer, CustomerCreate, CustomerQuery, CustomerUpdate
 from shared.services import customers
 
 blp = Blueprint("customers", __name__, url_prefix="/api/v1/customers",
@@ -22,7 +21,7 @@ def _region() -> str:
 
 
 @blp.route("")
-class Customers(MethodView):
+class Customers(View):
     @blp.arguments(CustomerQuery, location="query")
     @blp.response(200, Customer(many=True))
     def get(self, query):
@@ -53,7 +52,7 @@ class Customers(MethodView):
 
 
 @blp.route("/<customer_id>")
-class CustomerById(MethodView):
+class CustomerById(View):
     @blp.response(200, Customer)
     def get(self, customer_id):
         """Get a customer
@@ -70,9 +69,9 @@ class CustomerById(MethodView):
 
         Send only the fields to change. A phone another customer of the shop has is a 409.
         """
-        customer = customers.get_customer(db.session, current_user, customer_id)
+        customer = customers.get_customer(db.session, current_user, customer_id, for_update=True)
         check_if_match(customer_schema, customer)
-        return customers.update_customer(db.session, customer, changes, phone_region=_region())
+        return customers.update_customer(db.session, customer.row, changes, phone_region=_region())
 
     @blp.response(204)
     def delete(self, customer_id):
@@ -80,6 +79,6 @@ class CustomerById(MethodView):
 
         Only a customer without orders: their orders and payments are the shop's books (409).
         """
-        customer = customers.get_customer(db.session, current_user, customer_id)
+        customer = customers.get_customer(db.session, current_user, customer_id, for_update=True)
         check_if_match(customer_schema, customer)
-        customers.delete_customer(db.session, customer)
+        customers.delete_customer(db.session, customer.row)

@@ -1,8 +1,7 @@
 """Market runs: the weekly trip to the market, its shopping list, cost and margin."""
-from flask.views import MethodView
 from flask_login import current_user
 
-from api.conventions import Blueprint, check_if_match, page_response
+from api.conventions import Blueprint, View, check_if_match, page_response
 from shared.extensions import db
 from shared.schemas.market_runs import (
     MarketRun, MarketRunBought, MarketRunCreate, MarketRunOrders, MarketRunQuery, MarketRunUpdate,
@@ -22,7 +21,7 @@ ORDERS_EXAMPLE = {"order_ids": ["01jd3k9a8b9c0d1e2f3g4h5j6k"]}
 
 
 @blp.route("")
-class MarketRuns(MethodView):
+class MarketRuns(View):
     @blp.arguments(MarketRunQuery, location="query")
     @blp.response(200, MarketRun(many=True))
     def get(self, query):
@@ -51,7 +50,7 @@ class MarketRuns(MethodView):
 
 
 @blp.route("/<run_id>")
-class MarketRunById(MethodView):
+class MarketRunById(View):
     @blp.response(200, MarketRun)
     def get(self, run_id):
         """Get a market run
@@ -71,9 +70,9 @@ class MarketRunById(MethodView):
         one; a null `actual_cost` removes it); `actual_cost` is paid for the run as a
         whole, on top of `costs`.
         """
-        run = market_runs.get_market_run(db.session, current_user, run_id)
+        run = market_runs.get_market_run(db.session, current_user, run_id, for_update=True)
         check_if_match(market_run_schema, run)
-        return market_runs.update_market_run(db.session, run, changes)
+        return market_runs.update_market_run(db.session, run.row, changes)
 
     @blp.response(204)
     def delete(self, run_id):
@@ -81,13 +80,13 @@ class MarketRunById(MethodView):
 
         Only while it is planned; its orders become free for another run.
         """
-        run = market_runs.get_market_run(db.session, current_user, run_id)
+        run = market_runs.get_market_run(db.session, current_user, run_id, for_update=True)
         check_if_match(market_run_schema, run)
-        market_runs.delete_market_run(db.session, run)
+        market_runs.delete_market_run(db.session, run.row)
 
 
 @blp.route("/<run_id>/shopping-list")
-class MarketRunShoppingList(MethodView):
+class MarketRunShoppingList(View):
     @blp.response(200, ShoppingList)
     def get(self, run_id):
         """Get a run's shopping list
@@ -101,7 +100,7 @@ class MarketRunShoppingList(MethodView):
 
 
 @blp.route("/<run_id>/bought")
-class MarketRunBoughtView(MethodView):
+class MarketRunBoughtView(View):
     @blp.arguments(MarketRunBought, required=False, example={"actual_cost": "50.00"})
     @blp.response(200, MarketRun)
     def post(self, data, run_id):
@@ -113,13 +112,13 @@ class MarketRunBoughtView(MethodView):
         """
         run = market_runs.get_market_run(db.session, current_user, run_id)
         data = data or {}
-        return market_runs.mark_bought(db.session, current_user, run,
+        return market_runs.mark_bought(db.session, current_user, run.row,
                                        actual_cost=data.get("actual_cost"),
                                        bought_at=data.get("bought_at"))
 
 
 @blp.route("/<run_id>/orders")
-class MarketRunOrdersView(MethodView):
+class MarketRunOrdersView(View):
     @blp.arguments(MarketRunOrders, example=ORDERS_EXAMPLE)
     @blp.response(200, MarketRun)
     def post(self, data, run_id):
@@ -129,17 +128,17 @@ class MarketRunOrdersView(MethodView):
         run's shop, in its currency, in no other run; orders already in this run are
         left as they are.
         """
-        run = market_runs.get_market_run(db.session, current_user, run_id)
-        return market_runs.add_orders(db.session, run, data["order_ids"])
+        run = market_runs.get_market_run(db.session, current_user, run_id, for_update=True)
+        return market_runs.add_orders(db.session, run.row, data["order_ids"])
 
 
 @blp.route("/<run_id>/orders/<order_id>")
-class MarketRunOrderById(MethodView):
+class MarketRunOrderById(View):
     @blp.response(204)
     def delete(self, run_id, order_id):
         """Remove an order from a market run
 
         Only while the run is planned; the order becomes free for another run.
         """
-        run = market_runs.get_market_run(db.session, current_user, run_id)
-        market_runs.remove_order(db.session, run, order_id)
+        run = market_runs.get_market_run(db.session, current_user, run_id, for_update=True)
+        market_runs.remove_order(db.session, run.row, order_id)

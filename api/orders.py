@@ -1,14 +1,12 @@
 """Orders ("tawasi"): placed at the day's prices, moved through their statuses, paid on delivery."""
 from flask import current_app
-from flask.views import MethodView
 from flask_login import current_user
 
-from api.conventions import Blueprint, check_if_match, page_response
+from api.conventions import Blueprint, View, check_if_match, page_response
 from shared.extensions import db
-from shared.schemas.orders import (
-    Order, OrderCreate, OrderEvent, OrderQuery, OrderUpdate, Payment, PaymentCreate, RefundCreate,
-)
-from shared.services import orders
+from shared.schemas.orders import Order, OrderCreate, OrderEvent, OrderQuery, OrderUpdate
+from shared.schemas.payments import Payment, PaymentCreate, RefundCreate
+from shared.services import orders, payments
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1/orders",
                 description="Orders taken on WhatsApp and elsewhere, their history and payments.")
@@ -24,7 +22,7 @@ EXAMPLE = {
 
 
 @blp.route("")
-class Orders(MethodView):
+class Orders(View):
     @blp.arguments(OrderQuery, location="query")
     @blp.response(200, Order(many=True))
     def get(self, query):
@@ -63,7 +61,7 @@ class Orders(MethodView):
 
 
 @blp.route("/<order_id>")
-class OrderById(MethodView):
+class OrderById(View):
     @blp.response(200, Order)
     def get(self, order_id):
         """Get an order
@@ -85,7 +83,7 @@ class OrderById(MethodView):
         it was ordered at, a product new to it takes today's price. `note` and
         `channel` may change at any time.
         """
-        order = orders.get_order(db.session, current_user, order_id)
+        order = orders.get_order(db.session, current_user, order_id, for_update=True)
         check_if_match(order_schema, order)
         return orders.update_order(db.session, current_user, order, changes)
 
@@ -96,13 +94,13 @@ class OrderById(MethodView):
         Only a pending order with no payments (an order taken by mistake); any other
         is a 409: cancel it instead, so its history and money stay on record.
         """
-        order = orders.get_order(db.session, current_user, order_id)
+        order = orders.get_order(db.session, current_user, order_id, for_update=True)
         check_if_match(order_schema, order)
         orders.delete_order(db.session, order)
 
 
 @blp.route("/<order_id>/history")
-class OrderHistory(MethodView):
+class OrderHistory(View):
     @blp.response(200, OrderEvent(many=True))
     def get(self, order_id):
         """Status history of an order
@@ -114,7 +112,7 @@ class OrderHistory(MethodView):
 
 
 @blp.route("/<order_id>/payments")
-class OrderPayments(MethodView):
+class OrderPayments(View):
     @blp.response(200, Payment(many=True))
     def get(self, order_id):
         """List an order's payments
@@ -122,7 +120,7 @@ class OrderPayments(MethodView):
         Oldest first, refunds included (negative amounts). Not paginated: an order
         has a handful.
         """
-        return orders.list_payments(orders.get_order(db.session, current_user, order_id))
+        return payments.list_payments(orders.get_order(db.session, current_user, order_id))
 
     @blp.arguments(PaymentCreate, example={"amount": "150.00", "method": "cash"})
     @blp.response(201, Payment)
@@ -135,11 +133,12 @@ class OrderPayments(MethodView):
         refunds.
         """
         order = orders.get_order(db.session, current_user, order_id)
-        return orders.add_payment(db.session, current_user, order, **data)
+        return payments.add_payment(db.session, current_user, order, amount=data["amount"],
+                                    method=data["method"], paid_at=data["paid_at"])
 
 
 @blp.route("/<order_id>/refunds")
-class OrderRefunds(MethodView):
+class OrderRefunds(View):
     @blp.arguments(RefundCreate, example={"amount": "50.00", "method": "cash"})
     @blp.response(201, Payment)
     def post(self, data, order_id):
@@ -149,4 +148,5 @@ class OrderRefunds(MethodView):
         most what was paid (net) on the order (422 otherwise).
         """
         order = orders.get_order(db.session, current_user, order_id)
-        return orders.add_refund(db.session, current_user, order, **data)
+        return payments.add_refund(db.session, current_user, order, amount=data["amount"],
+                                   method=data["method"])

@@ -1,11 +1,10 @@
 """Products: a shop's catalogue, searchable in Arabic and Latin letters."""
-from flask.views import MethodView
 from flask_login import current_user
 
-from api.conventions import Blueprint, check_if_match, page_response
+from api.conventions import Blueprint, View, check_if_match, page_response
 from shared.extensions import db
-from shared.schemas.catalogue import Product, ProductCreate, ProductQuery, ProductUpdate
-from shared.services import catalogue
+from shared.schemas.products import Product, ProductCreate, ProductQuery, ProductUpdate
+from shared.services import products
 
 blp = Blueprint("products", __name__, url_prefix="/api/v1/products",
                 description="A shop's catalogue: what it shows its customers on WhatsApp.")
@@ -17,7 +16,7 @@ EXAMPLE = {"name": "كريم مرطّب — Moisturizing cream", "description": 
 
 
 @blp.route("")
-class Products(MethodView):
+class Products(View):
     @blp.arguments(ProductQuery, location="query")
     @blp.response(200, Product(many=True))
     def get(self, query):
@@ -26,9 +25,9 @@ class Products(MethodView):
         Newest first. `q` searches names and descriptions and ignores Arabic spelling
         variants (أ/إ/آ/ا, ة/ه, ى/ي), diacritics and tatweel, and Latin case.
         """
-        filters = catalogue.ProductFilter(seller_id=query["seller_id"], q=query["q"],
+        filters = products.ProductFilter(seller_id=query["seller_id"], q=query["q"],
                                           available=query["available"])
-        page = catalogue.list_products(db.session, current_user, filters,
+        page = products.list_products(db.session, current_user, filters,
                                        limit=query["limit"], cursor=query["cursor"])
         return page_response(page)
 
@@ -40,11 +39,11 @@ class Products(MethodView):
         `price` is a decimal string; Arabic-Indic digits (١٥٠) are accepted.
         `seller_id` may be left out when you work for exactly one shop.
         """
-        return catalogue.create_product(db.session, current_user, data)
+        return products.create_product(db.session, current_user, data)
 
 
 @blp.route("/<product_id>")
-class ProductById(MethodView):
+class ProductById(View):
     @blp.response(200, Product)
     def get(self, product_id):
         """Get a product
@@ -52,7 +51,7 @@ class ProductById(MethodView):
         One product of a shop you work for, with an ETag; send it back as If-None-Match
         to get 304 Not Modified when nothing changed.
         """
-        return catalogue.get_product(db.session, current_user, product_id)
+        return products.get_product(db.session, current_user, product_id)
 
     @blp.arguments(ProductUpdate, example={"price": "175.00", "available": False})
     @blp.response(200, Product)
@@ -62,9 +61,9 @@ class ProductById(MethodView):
         Send only the fields to change. Orders already placed keep the price they
         were placed at.
         """
-        product = catalogue.get_product(db.session, current_user, product_id)
+        product = products.get_product(db.session, current_user, product_id, for_update=True)
         check_if_match(product_schema, product)
-        return catalogue.update_product(db.session, product, changes)
+        return products.update_product(db.session, product, changes)
 
     @blp.response(204)
     def delete(self, product_id):
@@ -73,6 +72,6 @@ class ProductById(MethodView):
         Removes a product nobody has ordered. One that was ordered stays on the books
         (409): hide it with `available: false` instead.
         """
-        product = catalogue.get_product(db.session, current_user, product_id)
+        product = products.get_product(db.session, current_user, product_id, for_update=True)
         check_if_match(product_schema, product)
-        catalogue.delete_product(db.session, product)
+        products.delete_product(db.session, product)

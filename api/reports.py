@@ -1,9 +1,8 @@
 """Reports: what the shops you work for sold, per currency."""
 from flask import current_app
-from flask.views import MethodView
 from flask_login import current_user
 
-from api.conventions import Blueprint
+from api.conventions import Blueprint, View
 from shared.extensions import db
 from shared.schemas.reports import SalesReport, SalesReportQuery
 from shared.services import reports
@@ -13,7 +12,7 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
 
 
 @blp.route("/sales")
-class Sales(MethodView):
+class Sales(View):
     @blp.arguments(SalesReportQuery, location="query")
     @blp.response(200, SalesReport)
     def get(self, query):

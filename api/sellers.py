@@ -1,13 +1,12 @@
 """Sellers: the businesses Tawasi keeps books for."""
 from flask import current_app
-from flask.views import MethodView
 from flask_login import current_user
 
-from api.conventions import Blueprint, check_if_match, page_response
+from api.conventions import Blueprint, View, check_if_match, page_response
 from shared.extensions import db
 from shared.schemas.base import ListQuery
-from shared.schemas.catalogue import Seller, SellerCreate, SellerUpdate
-from shared.services import catalogue
+from shared.schemas.sellers import Seller, SellerCreate, SellerUpdate
+from shared.services import sellers
 
 blp = Blueprint("sellers", __name__, url_prefix="/api/v1/sellers",
                 description="Businesses: a seller's own shop, or a coordinator's clients.")
@@ -19,7 +18,7 @@ EXAMPLE = {"name": "ريم للتجميل", "whatsapp_phone": "+963944111222", "
 
 
 @blp.route("")
-class Sellers(MethodView):
+class Sellers(View):
     @blp.arguments(ListQuery, location="query")
     @blp.response(200, Seller(many=True))
     def get(self, query):
@@ -28,7 +27,7 @@ class Sellers(MethodView):
         The shops you work for, newest first: a seller sees its own, a coordinator
         its clients, an admin all.
         """
-        page = catalogue.list_sellers(db.session, current_user, limit=query["limit"], cursor=query["cursor"])
+        page = sellers.list_sellers(db.session, current_user, limit=query["limit"], cursor=query["cursor"])
         return page_response(page)
 
     @blp.arguments(SellerCreate, example=EXAMPLE)
@@ -40,19 +39,19 @@ class Sellers(MethodView):
         it adds (clients without an account of their own). `whatsapp_phone` is
         normalised to E.164 (+963…); a number without a country code is read as Syrian.
         """
-        return catalogue.create_seller(db.session, current_user, data,
+        return sellers.create_seller(db.session, current_user, data,
                                        phone_region=current_app.config["DEFAULT_PHONE_REGION"])
 
 
 @blp.route("/<seller_id>")
-class SellerById(MethodView):
+class SellerById(View):
     @blp.response(200, Seller)
     def get(self, seller_id):
         """Get a seller
 
         One shop you work for, with an ETag; send it back as If-None-Match to get 304.
         """
-        return catalogue.get_seller(db.session, current_user, seller_id)
+        return sellers.get_seller(db.session, current_user, seller_id)
 
     @blp.arguments(SellerUpdate, example={"area": "Sarmada"})
     @blp.response(200, Seller)
@@ -61,9 +60,9 @@ class SellerById(MethodView):
 
         Send only the fields to change.
         """
-        seller = catalogue.get_seller(db.session, current_user, seller_id)
+        seller = sellers.get_seller(db.session, current_user, seller_id, for_update=True)
         check_if_match(seller_schema, seller)
-        return catalogue.update_seller(db.session, seller, changes,
+        return sellers.update_seller(db.session, seller, changes,
                                        phone_region=current_app.config["DEFAULT_PHONE_REGION"])
 
     @blp.response(204)
@@ -73,6 +72,6 @@ class SellerById(MethodView):
         Deletes the shop with its catalogue and customers. A shop with orders on its
         books cannot be deleted (409).
         """
-        seller = catalogue.get_seller(db.session, current_user, seller_id)
+        seller = sellers.get_seller(db.session, current_user, seller_id, for_update=True)
         check_if_match(seller_schema, seller)
-        catalogue.delete_seller(db.session, seller)
+        sellers.delete_seller(db.session, seller)

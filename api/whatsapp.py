@@ -1,10 +1,9 @@
 """WhatsApp-ready texts: order confirmations and a shop's price list."""
-from flask.views import MethodView
 from flask_login import current_user
 
-from api.conventions import Blueprint
+from api.conventions import Blueprint, View
 from shared.extensions import db
-from shared.schemas.orders import CatalogueTextQuery, WhatsAppText
+from shared.schemas.whatsapp import CatalogueTextQuery, WhatsAppText
 from shared.services import whatsapp
 
 blp = Blueprint("whatsapp", __name__, url_prefix="/api/v1",
@@ -12,7 +11,7 @@ blp = Blueprint("whatsapp", __name__, url_prefix="/api/v1",
 
 
 @blp.route("/orders/<order_id>/whatsapp")
-class OrderWhatsApp(MethodView):
+class OrderWhatsApp(View):
     @blp.response(200, WhatsAppText, example={
         "text": "مرحباً أم أحمد،\n\nشكراً لطلبك من *ريم للتجميل*.\nرقم الطلب: 12\n\n"
                 "• 2 × كريم مرطّب: 300.00 ل.ت (150.00 ل.ت للقطعة)\n\nالمجموع: *300.00 ل.ت*",
@@ -31,7 +30,7 @@ class OrderWhatsApp(MethodView):
 
 
 @blp.route("/sellers/<seller_id>/catalogue/whatsapp")
-class CatalogueWhatsApp(MethodView):
+class CatalogueWhatsApp(View):
     @blp.arguments(CatalogueTextQuery, location="query")
     @blp.response(200, WhatsAppText, example={
         "text": "*ريم للتجميل* — قائمة الأسعار\n\n• كريم مرطّب: 150.00 ل.ت\n\n"

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
+from shared.db import commit
 from shared.errors import DomainError
 from shared.extensions import db
 from shared.models import Language, Role, User
@@ -24,7 +25,9 @@ def create_user_command(email, role, password, name, language):
     try:
         user = create_user(db.session, email=email, password=password, role=role,
                            name=name, language=language)
+        commit(db.session)
     except DomainError as exc:
+        db.session.rollback()
         raise click.ClickException(str(exc.detail)) from None
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
@@ -39,6 +42,7 @@ def demo_command(if_empty):
         click.echo("Database already has data; demo not loaded.")
         return
     people = load_demo(db.session)
+    commit(db.session)
     click.echo("Demo data loaded. Log in with any of these (password: %s):" % PASSWORD)
     for user in people:
         click.echo(f"  {user.role.value:12} {user.email}")
@@ -47,9 +51,15 @@ def demo_command(if_empty):
 @click.command("purge-idempotency-keys")
 def purge_command():
     """Forget Idempotency-Keys older than 24 hours."""
-    from api.conventions import purge_idempotency_keys
+    from datetime import timedelta
 
-    click.echo(f"Purged {purge_idempotency_keys()} keys.")
+    from flask import current_app
+
+    from shared import idempotency
+
+    purged = idempotency.purge(db.session, timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"]))
+    commit(db.session)
+    click.echo(f"Purged {purged} keys.")
 
 
 def init_app(app: Flask) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from shared.models import (
     Channel, Language, OrderStatus, PaymentMethod, Product, Role, Seller, SellerCategory, User,
 )
-from shared.services import market_runs, orders
+from shared.services import market_runs, orders, payments
 from shared.services.accounts import hash_password
 from shared.services.customers import create_customer
 
@@ -86,18 +86,18 @@ def _reem_week(session: Session, reem: User, shop: Seller, products: list[Produc
     run = market_runs.create_market_run(session, reem, {
         "seller_id": shop.id, "run_date": date(2026, 11, 19), "order_ids": bought,
         "note": "سوق الخميس — Thursday market"})
-    market_runs.update_market_run(session, run, {"costs": [
+    market_runs.update_market_run(session, run.row, {"costs": [
         {"product_id": products[0].id, "actual_cost": Decimal("300.00")},
         {"product_id": products[1].id, "actual_cost": Decimal("110.00")},
     ], "actual_cost": Decimal("520.00")})
-    market_runs.mark_bought(session, reem, run)
+    market_runs.mark_bought(session, reem, run.row)
     for order, status in placed:
         if status == OrderStatus.delivered:
             orders.update_order(session, reem, order, {"status": OrderStatus.delivered})
-            orders.add_payment(session, reem, order, amount=order.total, method=PaymentMethod.cash)
+            payments.add_payment(session, reem, order, amount=order.total, method=PaymentMethod.cash)
     # Hiba paid half up front by transfer.
     hiba_order = placed[3][0]
-    orders.add_payment(session, reem, hiba_order, amount=(hiba_order.total / 2).quantize(Decimal("0.01")),
+    payments.add_payment(session, reem, hiba_order, amount=(hiba_order.total / 2).quantize(Decimal("0.01")),
                        method=PaymentMethod.transfer)
 
 
@@ -107,6 +107,7 @@ def _user(email, role, name, language=Language.ar) -> User:
 
 
 def load_demo(session: Session) -> list[User]:
+    """The story's people and their data, flushed into `session` (the caller commits)."""
     admin = _user("admin@example.com", Role.admin, "Admin", Language.en)
     reem = _user("reem@example.com", Role.seller, "ريم")
     zeina = _user("zeina@example.com", Role.coordinator, "زينة")
@@ -124,6 +125,6 @@ def load_demo(session: Session) -> list[User]:
         Seller(name=name, category=category, area=area, whatsapp_phone=phone, coordinator=zeina)
         for name, category, area, phone in ZEINA_CLIENTS
     )
-    session.commit()
+    session.flush()
     _reem_week(session, reem, shop, products)
     return [admin, reem, zeina, *promoters]

@@ -105,6 +105,7 @@ class Auth:
         from shared.services.accounts import issue_token
 
         plain, _ = issue_token(db.session, user, timedelta(days=1))
+        db.session.commit()
         return {"Authorization": f"Bearer {plain}", **extra}
 
 
@@ -138,3 +139,16 @@ class QueryCounter:
 def count_queries():
     """`with count_queries() as q: ...; q.count` — SQL statements run inside the block."""
     return QueryCounter
+
+
+@pytest.fixture
+def without_row_locks(monkeypatch):
+    """Orders loaded for update without the row lock, as on SQLite: a write that lands
+    between this request's read and its own must then be caught by the version alone.
+    (On PostgreSQL the lock makes that write wait instead, so it cannot interleave.)"""
+    from shared.services import access, orders
+
+    def get_for(session, user, model, obj_id, *, options=(), for_update=False):
+        return access.get_for(session, user, model, obj_id, options=options)
+
+    monkeypatch.setattr(orders, "get_for", get_for)

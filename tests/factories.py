@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from shared.changelog import next_order_number
 from shared.extensions import db
 from shared.models import (
     Customer, Language, Order, OrderLine, OrderStatus, Product, Role, Seller, SellerCategory, User,
@@ -73,7 +74,8 @@ class OrderFactory(BaseFactory):
 
     seller = factory.SubFactory(SellerFactory)
     customer = factory.SubFactory(CustomerFactory, seller=factory.SelfAttribute("..seller"))
-    number = factory.Sequence(lambda n: n + 1)
+    # From the shop's counter, as the service numbers them, so API orders never collide.
+    number = factory.LazyAttribute(lambda order: next_order_number(db.session, order.seller.id))
     currency = "TRY"
     status = OrderStatus.pending
     total = Decimal("0.00")

@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core import NotSet
 
+from shared.changelog import next_order_number
 from shared.extensions import db
 from shared.models import Order, OrderLine, OrderStatus, Payment, PaymentStatus, new_id
 from tests.factories import CustomerFactory, MarketRunFactory, ProductFactory
@@ -77,12 +78,13 @@ def _orders(product, customer_id: str, run_id: str) -> list[str]:
         (new_id(), OrderStatus.confirmed, 1, None, CREDIT),
         (new_id(), OrderStatus.pending, 3, None, Decimal("0.00")),
     ]
+    last = next_order_number(db.session, product.seller_id, len(orders))
     db.session.execute(sa.insert(Order), [
         {"id": order_id, "seller_id": product.seller_id, "customer_id": customer_id, "number": number,
          "status": status, "currency": product.currency, "total": product.price * quantity,
          "amount_paid": paid, "payment_status": PaymentStatus.paid if paid else PaymentStatus.unpaid,
          "market_run_id": run}
-        for number, (order_id, status, quantity, run, paid) in enumerate(orders, 1)])
+        for number, (order_id, status, quantity, run, paid) in enumerate(orders, last - len(orders) + 1)])
     db.session.execute(sa.insert(OrderLine), [
         {"order_id": order_id, "product_id": product.id, "product_name": product.name,
          "unit_price": product.price, "quantity": quantity}

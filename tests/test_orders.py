@@ -80,28 +80,31 @@ def test_numbers_run_per_shop(app, client, auth):
         assert response.json["number"] == expected
 
 
-def test_number_taken_concurrently_is_retried(monkeypatch):
-    """Another order took max+1 between our read and our commit: we retry and get the next one."""
-    from shared.services import orders
-
+def test_concurrent_orders_in_one_shop_get_distinct_consecutive_numbers(app, auth):
+    """Numbers come from the shop's counter under its lock: no two orders can take one."""
     product = ProductFactory()
-    order_with_lines(product.seller, [(product, 1)], number=1)
-    real_next = orders._next_number
-    answers = []
+    body = {"customer_id": CustomerFactory(seller=product.seller).id,
+            "lines": [{"product_id": product.id, "quantity": 1}]}
+    headers = auth(product.seller.owner)
+    count = 16
+    db.session.remove()
+    barrier, results = threading.Barrier(count), []
 
-    def stale_first(session, seller_id):
-        answers.append(1 if not answers else real_next(session, seller_id))
-        return answers[-1]
+    def send():
+        with app.app_context():  # its own context, so its own session and connection
+            test_client = app.test_client()
+            barrier.wait()
+            response = test_client.post(URL, json=body, headers=headers)
+            db.session.remove()
+        results.append((response.status_code, (response.get_json() or {}).get("number")))
 
-    monkeypatch.setattr(orders, "_next_number", stale_first)
-    placed = orders.create_order(
-        db.session, product.seller.owner,
-        {"customer": {"name": "X", "phone": "0944111222"}, "lines": [{"product_id": product.id, "quantity": 1}]},
-        phone_region="SY",
-    )
-    assert placed.number == 2
-    assert answers == [1, 2]
-    assert (_count(Order), _count(Customer)) == (2, 2)
+    threads = [threading.Thread(target=send) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(status for status, _ in results) == [201] * count
+    assert sorted(number for _, number in results) == list(range(1, count + 1))
 
 
 def test_inline_customer_is_created_with_normalised_phone(client, auth):
@@ -351,7 +354,8 @@ def test_current_if_match_is_accepted(client, auth):
     assert (response.json["note"], response.json["channel"]) == ("ok", "phone")
 
 
-def test_status_change_on_an_order_changed_meanwhile_is_409(client, auth, monkeypatch):
+def test_status_change_on_an_order_changed_meanwhile_is_409(client, auth, monkeypatch,
+                                                             without_row_locks):
     product = ProductFactory()
     order = order_with_lines(product.seller, [(product, 1)], status=OrderStatus.confirmed)
     update_order = orders.update_order
@@ -368,7 +372,7 @@ def test_status_change_on_an_order_changed_meanwhile_is_409(client, auth, monkey
                             headers=auth(product.seller.owner))
     assert response.status_code == 409
     assert response.content_type == "application/problem+json"
-    assert "changed by someone else" in response.json["detail"]
+    assert "Someone else changed this" in response.json["detail"]
     assert db.session.get(Order, order.id).status == OrderStatus.cancelled
 
 
@@ -414,7 +418,8 @@ def test_new_lines_making_the_total_too_large_are_422(client, auth):
     assert db.session.get(Order, order.id).lines[0].quantity == 1
 
 
-def test_line_edit_on_an_order_whose_lines_changed_meanwhile_is_409(client, auth, monkeypatch):
+def test_line_edit_on_an_order_whose_lines_changed_meanwhile_is_409(client, auth, monkeypatch,
+                                                                   without_row_locks):
     seller = SellerFactory()
     cream, soap = (ProductFactory(seller=seller, price=Decimal("100.00")) for _ in range(2))
     order = order_with_lines(seller, [(cream, 2)])
@@ -425,6 +430,7 @@ def test_line_edit_on_an_order_whose_lines_changed_meanwhile_is_409(client, auth
         with Session(db.engine) as other:
             update_order(other, other.get(User, user.id), other.get(Order, loaded.id),
                          {"lines": [{"product_id": soap.id, "quantity": 2}]})
+            other.commit()
         return update_order(session, user, loaded, changes)
 
     monkeypatch.setattr(orders, "update_order", edited_meanwhile)

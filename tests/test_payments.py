@@ -10,7 +10,8 @@ from shared.errors import Invalid
 from shared.extensions import db
 from shared.models import Order, OrderStatus, Payment, User
 from shared.services import orders
-from shared.services.orders import MAX_AMOUNT, add_payment, add_refund
+from shared.money import MAX_AMOUNT
+from shared.services.payments import add_payment, add_refund
 from tests.factories import ProductFactory, order_with_lines
 
 URL = "/api/v1/orders/{}/{}"
@@ -205,6 +206,7 @@ def test_refund_is_checked_against_what_is_paid_now_not_what_was_loaded(client, 
 
     with pytest.raises(Invalid) as refused:
         add_refund(db.session, loaded.seller.owner, loaded, amount=Decimal("100.00"))
+    db.session.rollback()  # as the face does on a domain error
 
     assert refused.value.extra["amount_paid"] == "0.00"
     assert db.session.get(Order, order.id).amount_paid == Decimal("0.00")
@@ -236,7 +238,8 @@ def test_the_service_itself_refuses_an_amount_beyond_the_maximum(order):
     assert db.session.get(Order, order.id).amount_paid == Decimal("0.00")
 
 
-def test_line_edit_loaded_before_a_payment_is_409(client, order, headers, monkeypatch):
+def test_line_edit_loaded_before_a_payment_is_409(client, order, headers, monkeypatch,
+                                                  without_row_locks):
     assert pay(client, order.id, headers, "100.00").status_code == 201
     update_order = orders.update_order
 
@@ -244,6 +247,7 @@ def test_line_edit_loaded_before_a_payment_is_409(client, order, headers, monkey
         """A payment that leaves payment_status as it was lands after this request loaded the order."""
         with Session(db.engine) as other:
             add_payment(other, other.get(User, user.id), other.get(Order, loaded.id), amount=Decimal("50.00"))
+            other.commit()
         return update_order(session, user, loaded, changes)
 
     monkeypatch.setattr(orders, "update_order", paid_meanwhile)

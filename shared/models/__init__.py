@@ -1,15 +1,19 @@
 """Every table of the domain; importing this module registers them all with the metadata."""
 from shared.models.accounts import ApiToken, IdempotencyKey, Language, Role, User
-from shared.models.base import new_id, utcnow
-from shared.models.catalogue import Product, Seller, SellerCategory
-from shared.models.orders import (
-    Channel, Customer, MarketRun, MarketRunCost, MarketRunStatus, Order, OrderEvent,
-    OrderLine, OrderStatus, Payment, PaymentMethod, PaymentStatus,
-)
+from shared.models.base import Tenanted, TenantChild, new_id, utcnow
+from shared.models.changes import Change, ChangeOp, TenantCounter
+from shared.models.customers import Customer
+from shared.models.market_runs import MarketRun, MarketRunCost, MarketRunStatus
+from shared.models.orders import Channel, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
+from shared.models.payments import Payment, PaymentMethod
+from shared.models.products import Product
+from shared.models.sellers import Seller, SellerCategory, shops_of
 
 __all__ = [
     "ApiToken", "IdempotencyKey", "Language", "Role", "User",
-    "Product", "Seller", "SellerCategory", "new_id", "utcnow",
-    "Channel", "Customer", "MarketRun", "MarketRunCost", "MarketRunStatus", "Order",
-    "OrderEvent", "OrderLine", "OrderStatus", "Payment", "PaymentMethod", "PaymentStatus",
+    "Tenanted", "TenantChild", "new_id", "utcnow",
+    "Change", "ChangeOp", "TenantCounter",
+    "Customer", "MarketRun", "MarketRunCost", "MarketRunStatus",
+    "Channel", "Order", "OrderEvent", "OrderLine", "OrderStatus", "PaymentStatus",
+    "Payment", "PaymentMethod", "Product", "Seller", "SellerCategory", "shops_of",
 ]

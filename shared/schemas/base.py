@@ -28,6 +28,14 @@ class BaseSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
+    def get_attribute(self, obj, attr, default):
+        """Dumping an object that lacks a declared field is a bug, never a silently smaller
+        answer (a row loaded without the figures its schema shows)."""
+        value = super().get_attribute(obj, attr, ma.missing)
+        if value is ma.missing and not isinstance(obj, Mapping):
+            raise AttributeError(f"{type(obj).__name__} has no {attr!r} for {type(self).__name__}")
+        return value
+
     @ma.pre_load
     def _refuse_nul(self, data, **kwargs):
         if isinstance(data, Mapping):
@@ -151,7 +159,7 @@ class AwareDateTime(fields.AwareDateTime):
         moment = super()._deserialize(value, attr, data, **kwargs)
         if not MIN_YEAR <= moment.year <= MAX_YEAR:
             raise self.make_error("out_of_range")
-        return moment
+        return moment.astimezone(dt.timezone.utc)
 
 
 class Currency(fields.String):
@@ -180,3 +188,19 @@ class ListQuery(BaseSchema):
         load_default=None,
         metadata={"description": "Opaque cursor from the previous page's Link rel=\"next\"."},
     )
+
+
+# --- shared by several resources ------------------------------------------------------
+
+ID = {"example": "01jd3k6w7x8y9z0a1b2c3d4e5f"}
+PERSON_NAME = validate.Length(min=1, max=120)
+PHONE = {"example": "+963 944 111 222",
+         "description": "Any common way of writing it (spaces, dashes, Arabic-Indic digits); "
+                        "numbers without a country code are read as Syrian. Stored as E.164."}
+SIGNED_AMOUNT = {"type": "string", "format": "decimal"}
+
+
+def signed_money(getter, example: str, description: str) -> fields.Function:
+    """A computed amount, dumped as a decimal string (may be negative)."""
+    return fields.Function(lambda obj: f"{getter(obj):.2f}", dump_only=True,
+                           metadata={**SIGNED_AMOUNT, "example": example, "description": description})

@@ -1,91 +1,15 @@
-"""Schemas of customers, orders, their lines, history and payments, and WhatsApp texts."""
-
+"""Schemas of orders, their lines and status history."""
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from shared.models import Channel, Language, OrderStatus, PaymentMethod, PaymentStatus
-from shared.schemas.base import Amount, AwareDateTime, BaseSchema, Currency, Date, Integer, ListQuery
-
-_ID = {"example": "01jd3k6w7x8y9z0a1b2c3d4e5f"}
-_NAME = validate.Length(min=1, max=120)
-_PHONE = {"example": "+963 944 111 222",
-          "description": "Any common way of writing it (spaces, dashes, Arabic-Indic digits); "
-                         "numbers without a country code are read as Syrian. Stored as E.164."}
-_LANGUAGE = fields.Enum(Language, by_value=True, metadata={"example": "ar"})
-_SIGNED = {"type": "string", "format": "decimal"}
-
-
-def _money(getter, example: str, description: str):
-    """A computed amount, dumped as a decimal string (may be negative)."""
-    return fields.Function(lambda obj: f"{getter(obj):.2f}", dump_only=True,
-                           metadata={**_SIGNED, "example": example, "description": description})
-
-
-# --- customers ---------------------------------------------------------------------
-
-
-class Balance(BaseSchema):
-    currency = Currency()
-    amount = fields.Function(
-        lambda b: f"{b['amount']:.2f}",
-        metadata={**_SIGNED, "example": "150.00",
-                  "description": "Owed to the shop; negative is the customer's credit."},
-    )
-
-
-class Customer(BaseSchema):
-    id = fields.String(dump_only=True, metadata=_ID)
-    seller_id = fields.String()
-    name = fields.String(metadata={"example": "أم أحمد"})
-    phone = fields.String(allow_none=True, metadata={"example": "+963944111222"})
-    area = fields.String(metadata={"example": "Sarmada"})
-    notes = fields.String()
-    language = _LANGUAGE
-    balances = fields.List(
-        fields.Nested(Balance), dump_only=True,
-        metadata={"description": "Per currency: totals of delivered orders minus everything "
-                                 "paid; only currencies that do not net to zero."},
-    )
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-
-
-class CustomerCreate(BaseSchema):
-    seller_id = fields.String(
-        load_default=None,
-        metadata={"description": "The shop; may be left out when you work for exactly one."},
-    )
-    name = fields.String(required=True, validate=_NAME, metadata={"example": "أم أحمد"})
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
-                          metadata=_PHONE)
-    area = fields.String(load_default="", validate=validate.Length(max=120))
-    notes = fields.String(load_default="", validate=validate.Length(max=4000))
-    language = fields.Enum(Language, by_value=True, load_default=Language.ar,
-                           metadata={"example": "ar",
-                                     "description": "The language WhatsApp texts to them are in."})
-
-
-class CustomerUpdate(BaseSchema):
-    name = fields.String(validate=_NAME)
-    phone = fields.String(allow_none=True, validate=validate.Length(max=40), metadata=_PHONE)
-    area = fields.String(validate=validate.Length(max=120))
-    notes = fields.String(validate=validate.Length(max=4000))
-    language = fields.Enum(Language, by_value=True)
-
-
-class CustomerQuery(ListQuery):
-    seller_id = fields.String(load_default=None)
-    q = fields.String(
-        load_default=None, validate=validate.Length(max=100),
-        metadata={"description": "Search names (Arabic spelling variants match) and phone numbers."},
-    )
-
-
-# --- orders ------------------------------------------------------------------------
+from shared.models import Channel, Language, OrderStatus, PaymentStatus
+from shared.schemas.base import (
+    ID, PERSON_NAME, PHONE, Amount, BaseSchema, Currency, Date, Integer, ListQuery, signed_money,
+)
 
 
 class OrderLineCreate(BaseSchema):
-    product_id = fields.String(required=True, metadata=_ID)
+    product_id = fields.String(required=True, metadata=ID)
     quantity = Integer(required=True, validate=validate.Range(min=1, max=100_000),
                        metadata={"example": 2})
 
@@ -93,9 +17,9 @@ class OrderLineCreate(BaseSchema):
 class OrderCustomerCreate(BaseSchema):
     """A customer typed in with the order: reused when the shop already has the phone."""
 
-    name = fields.String(required=True, validate=_NAME, metadata={"example": "أم أحمد"})
+    name = fields.String(required=True, validate=PERSON_NAME, metadata={"example": "أم أحمد"})
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
-                          metadata=_PHONE)
+                          metadata=PHONE)
     area = fields.String(load_default="", validate=validate.Length(max=120))
     language = fields.Enum(Language, by_value=True, load_default=Language.ar)
 
@@ -136,7 +60,7 @@ class OrderUpdate(BaseSchema):
 
 
 class OrderCustomer(BaseSchema):
-    id = fields.String(metadata=_ID)
+    id = fields.String(metadata=ID)
     name = fields.String(metadata={"example": "أم أحمد"})
     phone = fields.String(allow_none=True, metadata={"example": "+963944111222"})
 
@@ -151,7 +75,7 @@ class OrderLine(BaseSchema):
 
 
 class Order(BaseSchema):
-    id = fields.String(dump_only=True, metadata=_ID)
+    id = fields.String(dump_only=True, metadata=ID)
     number = fields.Integer(metadata={"example": 12, "description": "Per shop, 1, 2, 3…"})
     seller_id = fields.String()
     customer = fields.Nested(OrderCustomer)
@@ -163,7 +87,7 @@ class Order(BaseSchema):
     total = Amount(metadata={"example": "300.00"})
     amount_paid = Amount(metadata={"example": "100.00",
                                    "description": "Payments minus refunds."})
-    balance_due = _money(lambda o: o.total - o.amount_paid, "200.00",
+    balance_due = signed_money(lambda o: o.total - o.amount_paid, "200.00",
                          "total - amount_paid; negative when overpaid (the customer's credit).")
     payment_status = fields.Enum(PaymentStatus, by_value=True)
     market_run_id = fields.String(allow_none=True)
@@ -198,47 +122,3 @@ class OrderEvent(BaseSchema):
     to_status = fields.Enum(OrderStatus, by_value=True)
     at = fields.DateTime()
     actor_id = fields.String(allow_none=True)
-
-
-# --- payments ----------------------------------------------------------------------
-
-class PaymentCreate(BaseSchema):
-    amount = Amount(required=True, positive=True)
-    method = fields.Enum(PaymentMethod, by_value=True, load_default=PaymentMethod.cash,
-                         metadata={"example": "cash"})
-    paid_at = AwareDateTime(load_default=None, metadata={
-        "description": "When the money was received; now if left out."})
-
-
-class RefundCreate(BaseSchema):
-    amount = Amount(required=True, positive=True)
-    method = fields.Enum(PaymentMethod, by_value=True, load_default=PaymentMethod.cash,
-                         metadata={"example": "cash"})
-
-
-class Payment(BaseSchema):
-    id = fields.String(dump_only=True, metadata=_ID)
-    order_id = fields.String()
-    kind = fields.Function(lambda p: "refund" if p.amount < 0 else "payment",
-                           metadata={"type": "string", "enum": ["payment", "refund"]})
-    amount = _money(lambda p: p.amount, "100.00", "Negative for a refund.")
-    currency = Currency()
-    method = fields.Enum(PaymentMethod, by_value=True)
-    paid_at = fields.DateTime()
-    recorded_by_id = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-
-
-# --- WhatsApp ----------------------------------------------------------------------
-
-
-class WhatsAppText(BaseSchema):
-    text = fields.String(metadata={"example": "مرحباً أم أحمد،\n..."})
-    url = fields.String(allow_none=True, metadata={
-        "example": "https://wa.me/963944111222?text=...",
-        "description": "Opens WhatsApp with the text ready to send; null when there is no phone."})
-
-
-class CatalogueTextQuery(BaseSchema):
-    lang = fields.Enum(Language, by_value=True, load_default=Language.ar,
-                       metadata={"example": "ar"})

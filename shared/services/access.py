@@ -2,7 +2,9 @@
 
 Like flaskr's get_post(id, check_author=True): the lookup and the permission check
 are one call, and a row the principal may not see is NotFound, never Forbidden, so
-ids of other tenants leak nothing.
+ids of other tenants leak nothing. The rule itself comes from the model
+(`Model.visible_to(user)`, see shared.models.base.Tenanted), so rows that are not
+keyed by a shop fit the same two functions.
 """
 from typing import TypeVar
 
@@ -10,57 +12,47 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from shared.errors import Forbidden, NotFound
-from shared.models import Role, Seller, User
+from shared.errors import Forbidden, Invalid, NotFound
+from shared.models import Role, Seller, User, shops_of
 
 T = TypeVar("T")
 
 # What a person calls each kind of row in a "not found" message.
 _NOUNS = {"Seller": _l("seller"), "Product": _l("product"), "MarketRun": _l("market run"),
-          "Order": _l("order"), "Customer": _l("customer")}
+          "Order": _l("order"), "Customer": _l("customer"), "Payment": _l("payment")}
 
 
-def seller_visibility(user: User) -> sa.ColumnElement[bool]:
-    """The sellers a user works for: admin all; a seller user its own; a coordinator its clients."""
+def shop_ids_of(session: Session, user: User) -> list[str] | None:
+    """The ids of the shops the user works for; None for an admin (every shop)."""
     if user.role == Role.admin:
-        return sa.true()
-    if user.role == Role.seller:
-        return Seller.owner_id == user.id
-    if user.role == Role.coordinator:
-        return Seller.coordinator_id == user.id
-    return sa.false()
-
-
-def visible_seller_ids(user: User) -> sa.Select:
-    return sa.select(Seller.id).where(seller_visibility(user))
+        return None
+    return list(session.scalars(sa.select(Seller.id).where(shops_of(user))))
 
 
 def scoped(stmt: sa.Select, model: type, user: User, session: Session | None = None) -> sa.Select:
-    """Restrict a select over `model` to the rows of sellers the user works for.
+    """Restrict a select over `model` to the rows the user may see.
 
-    Lists pass `session`: the user's shops are then read first (one small query) and
-    the filter becomes `seller_id = :id` for a one-shop user, so the database walks the
+    Lists pass `session`: the user's shops are then read first (one small query), so a
+    one-shop user's filter becomes `seller_id = :id` and the database walks the
     (seller_id, created_at, id) index in page order instead of sorting every row of
     the shop, as it must for `seller_id IN (SELECT ...)`.
     """
-    if model is Seller:
-        return stmt.where(seller_visibility(user))
-    if user.role == Role.admin:
-        return stmt
-    if session is None:
-        return stmt.where(model.seller_id.in_(visible_seller_ids(user)))
-    ids = session.scalars(visible_seller_ids(user)).all()
-    if len(ids) == 1:
-        return stmt.where(model.seller_id == ids[0])
-    return stmt.where(model.seller_id.in_(ids)) if ids else stmt.where(sa.false())
+    shop_ids = shop_ids_of(session, user) if session is not None and model is not Seller else None
+    return stmt.where(model.visible_to(user, shop_ids))
 
 
-def get_for(session: Session, user: User, model: type[T], obj_id: str, *, options=()) -> T:
+def get_for(session: Session, user: User, model: type[T], obj_id: str, *, options=(),
+            for_update: bool = False) -> T:
     """Load one row the user may see, or raise NotFound.
 
-    :raise NotFound: no such row, or it belongs to a tenant the user does not work for.
+    `for_update` locks the row (PostgreSQL) and reads it fresh: for a write that must
+    see the row as it is now, not as an earlier read in this request saw it.
+
+    :raise NotFound: no such row, or one the user may not see.
     """
     stmt = scoped(sa.select(model).where(model.id == obj_id), model, user).options(*options)
+    if for_update:
+        stmt = stmt.with_for_update(of=model).execution_options(populate_existing=True)
     obj = session.scalars(stmt).one_or_none()
     if obj is None:
         noun = _NOUNS.get(model.__name__, model.__name__.lower())
@@ -72,15 +64,14 @@ def seller_for_write(session: Session, user: User, seller_id: str | None) -> Sel
     """The shop a new row goes into: the one named, or the user's only shop when none is named.
 
     :raise NotFound: the named seller is not one the user works for.
+    :raise Forbidden: promoters change no shop's catalogue or orders.
     :raise Invalid: none named and the user works for several shops (or none).
     """
-    from shared.errors import Invalid
-
     if seller_id:
         return get_for(session, user, Seller, seller_id)
     if user.role == Role.promoter:
         raise Forbidden(_l("Promoters cannot change a shop's catalogue or orders."))
-    ids = session.scalars(visible_seller_ids(user).limit(2)).all()
+    ids = session.scalars(sa.select(Seller.id).where(shops_of(user)).limit(2)).all()
     if len(ids) == 1:
         return session.get(Seller, ids[0])
     if not ids:

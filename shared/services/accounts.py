@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from shared.db import flush
 from shared.errors import Conflict, Invalid, Unauthenticated
 from shared.models import ApiToken, Language, Role, User, utcnow
 from shared.models.accounts import hash_token
@@ -48,7 +49,7 @@ def create_user(
         language=Language(language),
     )
     session.add(user)
-    session.commit()
+    flush(session)
     return user
 
 
@@ -71,7 +72,7 @@ def issue_token(session: Session, user: User, lifetime: timedelta) -> tuple[str,
     plain = secrets.token_urlsafe(32)
     token = ApiToken(user=user, token_hash=hash_token(plain), expires_at=utcnow() + lifetime)
     session.add(token)
-    session.commit()
+    flush(session)
     return plain, token
 
 
@@ -87,4 +88,4 @@ def user_for_token(session: Session, plain: str) -> tuple[User, ApiToken] | None
 
 def revoke_token(session: Session, token: ApiToken, at: datetime | None = None) -> None:
     token.revoked_at = at or utcnow()
-    session.commit()
+    flush(session)

@@ -1,5 +1,6 @@
 """A shop's customers: one per phone number, with what each owes (or has in credit)."""
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -8,11 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shared.db import flush
 from shared.errors import Conflict
-from shared.models import Customer, Order, OrderStatus, Seller, User
+from shared.models import Customer, Language, Order, OrderStatus, Seller, User
 from shared.models.base import Money
 from shared.phones import normalise_phone
 from shared.services.access import get_for, scoped, seller_for_write
+from shared.services.figures import WithFigures
 from shared.services.pagination import Page, keyset_page
 from shared.text import ascii_digits, fold, like_pattern
 
@@ -64,30 +67,35 @@ def balances_of(session: Session, customer_ids: list[str]) -> dict[str, list[dic
     return balances
 
 
-def _with_balances(session: Session, customers: list[Customer]) -> list[Customer]:
-    """Attach `balances` (see balances_of) to each customer, with one query for all."""
+@dataclass(frozen=True)
+class CustomerWithBalances(WithFigures[Customer]):
+    """A customer and their `balances` (see balances_of): what the Customer schema shows."""
+
+    balances: list[dict]
+
+
+def _with_balances(session: Session, customers: list[Customer]) -> list[CustomerWithBalances]:
+    """Each customer with its balances, one grouped query for all."""
     found = balances_of(session, [c.id for c in customers])
-    for customer in customers:
-        customer.balances = found.get(customer.id, [])
-    return customers
+    return [CustomerWithBalances(customer, found.get(customer.id, [])) for customer in customers]
 
 
 def list_customers(
     session: Session, user: User, filters: CustomerFilter, *, limit: int, cursor: str | None
-) -> Page[Customer]:
+) -> Page[CustomerWithBalances]:
     stmt = scoped(sa.select(Customer), Customer, user, session)
     if filters.seller_id:
         stmt = stmt.where(Customer.seller_id == filters.seller_id)
     if pattern := search_key_pattern(filters.q):
         stmt = stmt.where(Customer.search_key.like(pattern, escape="\\"))
     page = keyset_page(session, stmt, Customer, limit=limit, cursor=cursor)
-    _with_balances(session, page.items)
-    return page
+    return Page(_with_balances(session, page.items), page.next_cursor)
 
 
-def get_customer(session: Session, user: User, customer_id: str) -> Customer:
+def get_customer(session: Session, user: User, customer_id: str, *,
+                 for_update: bool = False) -> CustomerWithBalances:
     """:raise NotFound: no such customer in the shops the user works for."""
-    customer = get_for(session, user, Customer, customer_id)
+    customer = get_for(session, user, Customer, customer_id, for_update=for_update)
     return _with_balances(session, [customer])[0]
 
 
@@ -114,40 +122,68 @@ def _check_phone_free(session: Session, seller_id: str, phone: str | None, *, bu
         raise duplicate_phone(existing)
 
 
-def _commit_or_duplicate(session: Session, seller_id: str, phone: str | None) -> None:
-    """Commit; a concurrent insert of the same phone (unique constraint) is the same 409."""
+def _flush_or_duplicate(session: Session, seller_id: str, phone: str | None) -> None:
+    """Flush; a concurrent insert of the same phone (unique constraint) is the same 409."""
     try:
-        session.commit()
+        flush(session)
     except IntegrityError:
-        session.rollback()
-        existing = find_by_phone(session, seller_id, phone)
-        if existing is None:
-            raise
-        raise duplicate_phone(existing) from None
+        # This transaction is spoiled (the face rolls it back): read the winner on a
+        # connection of its own, where the concurrent insert is visible once committed.
+        with Session(bind=session.get_bind()) as other:
+            existing = find_by_phone(other, seller_id, phone)
+            if existing is None:
+                raise
+            raise duplicate_phone(existing) from None
 
 
-def create_customer(session: Session, user: User, data: dict, *, phone_region: str) -> Customer:
-    """:raise Conflict: the shop already has a customer with this phone (`existing_customer_id`)."""
-    data = dict(data)
-    seller: Seller = seller_for_write(session, user, data.pop("seller_id", None))
-    data["phone"] = normalise_phone(data.get("phone"), phone_region)
-    _check_phone_free(session, seller.id, data["phone"])
-    customer = Customer(seller=seller, **data)
+def new_customer(session: Session, seller: Seller, data: Mapping, *, phone_region: str,
+                 phone_field: str = "phone") -> Customer:
+    """A customer of `seller` from `data` (name, phone, area, notes, language), added to the
+    session but not checked against the shop's other phones: see create_customer."""
+    customer = Customer(
+        seller=seller, name=data["name"],
+        phone=normalise_phone(data.get("phone"), phone_region, field=phone_field),
+        area=data.get("area") or "", notes=data.get("notes") or "",
+        language=data.get("language", Language.ar),
+    )
     session.add(customer)
-    seller_id = seller.id
-    _commit_or_duplicate(session, seller_id, data["phone"])
+    return customer
+
+
+def create_customer(session: Session, user: User, data: Mapping, *,
+                    phone_region: str) -> CustomerWithBalances:
+    """`data`: seller_id (optional with one shop), name, phone, area, notes, language.
+
+    :raise Conflict: the shop already has a customer with this phone (`existing_customer_id`).
+    """
+    seller: Seller = seller_for_write(session, user, data.get("seller_id"))
+    phone = normalise_phone(data.get("phone"), phone_region)
+    _check_phone_free(session, seller.id, phone)
+    customer = new_customer(session, seller, {**data, "phone": phone}, phone_region=phone_region)
+    _flush_or_duplicate(session, seller.id, phone)
     return _with_balances(session, [customer])[0]
 
 
-def update_customer(session: Session, customer: Customer, changes: dict, *, phone_region: str) -> Customer:
-    changes = dict(changes)
+def update_customer(session: Session, customer: Customer, changes: Mapping, *,
+                    phone_region: str) -> CustomerWithBalances:
+    """Change name, phone, area, notes and/or language.
+
+    :raise Conflict: another customer of the shop has the phone.
+    :raise Stale: the customer changed since it was read.
+    """
     if "phone" in changes:
-        changes["phone"] = normalise_phone(changes["phone"], phone_region)
-        _check_phone_free(session, customer.seller_id, changes["phone"], but=customer.id)
-    for field, value in changes.items():
-        setattr(customer, field, value)
-    seller_id, phone = customer.seller_id, customer.phone
-    _commit_or_duplicate(session, seller_id, phone)
+        phone = normalise_phone(changes["phone"], phone_region)
+        _check_phone_free(session, customer.seller_id, phone, but=customer.id)
+        customer.phone = phone
+    if "name" in changes:
+        customer.name = changes["name"]
+    if "area" in changes:
+        customer.area = changes["area"]
+    if "notes" in changes:
+        customer.notes = changes["notes"]
+    if "language" in changes:
+        customer.language = changes["language"]
+    _flush_or_duplicate(session, customer.seller_id, customer.phone)
     return _with_balances(session, [customer])[0]
 
 
@@ -161,4 +197,4 @@ def delete_customer(session: Session, customer: Customer) -> None:
             orders=orders,
         )
     session.delete(customer)
-    session.commit()
+    flush(session)

@@ -16,6 +16,7 @@ Orders are read `with_for_update` and `populate_existing` before a run changes t
 the row lock (PostgreSQL) and the fresh values, version included, mean a run writes
 over the order as it is now, not as an earlier read in the request saw it.
 """
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -25,6 +26,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from shared.changelog import record
+from shared.db import flush
 from shared.errors import Conflict, Invalid, NotFound
 from shared.i18n import lazy_join, status_label
 from shared.models import (
@@ -32,17 +35,18 @@ from shared.models import (
     utcnow,
 )
 from shared.services.access import get_for, scoped, seller_for_write
-from shared.services.order_queries import product_totals
+from shared.money import ZERO
+from shared.services.figures import WithFigures
 from shared.services.order_status import COUNTED, apply_transition
+from shared.services.orders import product_totals
 from shared.services.pagination import Page, keyset_page
 
-ZERO = Decimal("0.00")
 _RUN_OPTIONS = (selectinload(MarketRun.orders), selectinload(MarketRun.costs))
 
 
 @dataclass
 class RunFigures:
-    """What a run earned and cost, in its currency (set on each run as `run.figures`)."""
+    """What a run earned and cost, in its currency."""
 
     order_count: int = 0
     revenue: Decimal = ZERO
@@ -83,10 +87,17 @@ class RunFilter:
 # --- figures (grouped queries, never one per run) --------------------------------------
 
 
-def attach_figures(session: Session, runs: list[MarketRun]) -> list[MarketRun]:
-    """Set `run.figures` on every run with two grouped queries, whatever the number of runs."""
+@dataclass(frozen=True)
+class RunWithFigures(WithFigures[MarketRun]):
+    """A run and its `figures`: what the MarketRun schema shows."""
+
+    figures: RunFigures
+
+
+def with_figures(session: Session, runs: list[MarketRun]) -> list[RunWithFigures]:
+    """Each run with its figures, from two grouped queries whatever the number of runs."""
     if not runs:
-        return runs
+        return []
     ids = [run.id for run in runs]
     sales = session.execute(
         sa.select(Order.market_run_id, sa.func.count(Order.id), sa.func.sum(Order.total))
@@ -100,19 +111,21 @@ def attach_figures(session: Session, runs: list[MarketRun]) -> list[MarketRun]:
     ).all()
     sales_by_run = {run_id: (count, total) for run_id, count, total in sales}
     costs_by_run = dict(line_costs)
+    shown = []
     for run in runs:
         count, total = sales_by_run.get(run.id, (0, ZERO))
         recorded = [c for c in (costs_by_run.get(run.id), run.actual_cost) if c is not None]
-        run.figures = RunFigures(order_count=count, revenue=total or ZERO,
-                                 cost=sum(recorded, ZERO) if recorded else None)
-    return runs
+        shown.append(RunWithFigures(run, RunFigures(order_count=count, revenue=total or ZERO,
+                                                     cost=sum(recorded, ZERO) if recorded else None)))
+    return shown
 
 
-def _refreshed(session: Session, run: MarketRun) -> MarketRun:
-    """The run as it is after a commit, with its orders, costs and figures loaded."""
+def _refreshed(session: Session, run: MarketRun) -> RunWithFigures:
+    """The run as it is now (after this request's writes), with orders, costs and figures."""
+    flush(session)
     run = session.scalars(sa.select(MarketRun).where(MarketRun.id == run.id)
                           .options(*_RUN_OPTIONS).execution_options(populate_existing=True)).one()
-    return attach_figures(session, [run])[0]
+    return with_figures(session, [run])[0]
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -126,17 +139,16 @@ def list_market_runs(session: Session, user: User, filters: RunFilter, *,
     if filters.status:
         stmt = stmt.where(MarketRun.status == filters.status)
     page = keyset_page(session, stmt, MarketRun, limit=limit, cursor=cursor)
-    attach_figures(session, page.items)
-    return page
+    return Page(with_figures(session, page.items), page.next_cursor)
 
 
-def get_market_run(session: Session, user: User, run_id: str) -> MarketRun:
+def get_market_run(session: Session, user: User, run_id: str, *, for_update: bool = False) -> RunWithFigures:
     """:raise NotFound: no such run, or one of a shop the user does not work for."""
-    run = get_for(session, user, MarketRun, run_id, options=_RUN_OPTIONS)
-    return attach_figures(session, [run])[0]
+    run = get_for(session, user, MarketRun, run_id, options=_RUN_OPTIONS, for_update=for_update)
+    return with_figures(session, [run])[0]
 
 
-def shopping_list(session: Session, run: MarketRun) -> ShoppingList:
+def shopping_list(session: Session, run: RunWithFigures) -> ShoppingList:
     """Products summed over the run's counted orders: one grouped query.
 
     `expected_cost` is what the customers pay for the item at their order prices;
@@ -153,9 +165,8 @@ def shopping_list(session: Session, run: MarketRun) -> ShoppingList:
     items = [ShoppingItem(product_id=pid, name=name, quantity=int(qty), expected_cost=expected,
                           actual_cost=actual)
              for pid, name, qty, expected, actual in rows]
-    figures = getattr(run, "figures", None) or attach_figures(session, [run])[0].figures
     return ShoppingList(market_run_id=run.id, currency=run.currency, items=items,
-                        actual_total=figures.cost)
+                        actual_total=run.figures.cost)
 
 
 # --- choosing orders ---------------------------------------------------------------------
@@ -246,7 +257,7 @@ def _waiting_orders(session: Session, seller: Seller, currency: str | None) -> t
 # --- writing -----------------------------------------------------------------------------
 
 
-def create_market_run(session: Session, user: User, data: dict) -> MarketRun:
+def create_market_run(session: Session, user: User, data: Mapping) -> RunWithFigures:
     """Plan a run: the named confirmed orders, or every confirmed order waiting for one.
 
     :raise NotFound: the seller, or a named order, is not one the user works for.
@@ -265,7 +276,6 @@ def create_market_run(session: Session, user: User, data: dict) -> MarketRun:
     session.add(run)
     for order in orders:
         order.market_run = run
-    session.commit()
     return _refreshed(session, run)
 
 
@@ -277,14 +287,13 @@ def _require_planned(run: MarketRun, doing) -> None:
                        current=run.status.value)
 
 
-def add_orders(session: Session, run: MarketRun, order_ids: list[str]) -> MarketRun:
+def add_orders(session: Session, run: MarketRun, order_ids: list[str]) -> RunWithFigures:
     """Add confirmed orders of the run's seller, in its currency; orders already in it are kept."""
     _require_planned(run, _l("orders can be added"))
     orders = _check_free(_orders_named(session, run.seller_id, order_ids), run)
     _one_currency(orders, run.currency)
     for order in orders:
         order.market_run = run
-    session.commit()
     return _refreshed(session, run)
 
 
@@ -295,7 +304,7 @@ def remove_order(session: Session, run: MarketRun, order_id: str) -> None:
     if order is None:
         raise NotFound(_l("No order with id %(id)r in this market run.", id=order_id))
     order.market_run = None
-    session.commit()
+    flush(session)
 
 
 def _products_on_list(session: Session, run: MarketRun, product_ids: set[str]) -> set[str]:
@@ -306,22 +315,24 @@ def _products_on_list(session: Session, run: MarketRun, product_ids: set[str]) -
     ))
 
 
-def update_market_run(session: Session, run: MarketRun, changes: dict) -> MarketRun:
-    """Change date, note, the run's actual cost, and per-product costs.
+def update_market_run(session: Session, run: MarketRun, changes: Mapping) -> RunWithFigures:
+    """Change run_date, note, the run's actual_cost, and per-product costs.
 
     `costs` upserts one actual cost per product of the shopping list; a null
-    `actual_cost` removes the product's recorded cost.
+    `actual_cost` removes the product's recorded cost. Load the run `for_update` first,
+    so its costs are read as they are now.
 
     :raise Invalid: a product in `costs` is not on the run's shopping list.
+    :raise Stale: the run changed since it was read.
+    :raise Conflict: the same cost was added by another request at the same moment.
     """
-    changes = dict(changes)
-    costs = changes.pop("costs", None)
-    # Lock the run (PostgreSQL) and read its costs as they are now, not as first loaded.
-    session.refresh(run, with_for_update=True)
-    session.expire(run, ["costs"])
-    for name, value in changes.items():
-        setattr(run, name, value)
-    if costs:
+    if "run_date" in changes:
+        run.run_date = changes["run_date"]
+    if "note" in changes:
+        run.note = changes["note"]
+    if "actual_cost" in changes:
+        run.actual_cost = changes["actual_cost"]
+    if costs := changes.get("costs"):
         latest = {cost["product_id"]: cost["actual_cost"] for cost in costs}
         off_list = set(latest) - _products_on_list(session, run, set(latest))
         if off_list:
@@ -337,18 +348,17 @@ def update_market_run(session: Session, run: MarketRun, changes: dict) -> Market
                 recorded[product_id].actual_cost = amount
             else:
                 run.costs.append(MarketRunCost(product_id=product_id, actual_cost=amount))
-    run.updated_at = utcnow()
+    run.updated_at = utcnow()  # the run's version moves with its costs
     try:
-        session.commit()
+        flush(session)
     except IntegrityError:  # the same cost added by a request at the same moment (SQLite)
-        session.rollback()
         raise Conflict(_l("This market run's costs were changed at the same moment; "
                           "reload it and try again.")) from None
     return _refreshed(session, run)
 
 
 def mark_bought(session: Session, user: User, run: MarketRun, *, actual_cost: Decimal | None = None,
-                bought_at: datetime | None = None) -> MarketRun:
+                bought_at: datetime | None = None) -> RunWithFigures:
     """Everything was bought: confirmed orders of the run become purchased (with history).
 
     Orders no longer confirmed (cancelled, or already moved on) are skipped.
@@ -359,12 +369,12 @@ def mark_bought(session: Session, user: User, run: MarketRun, *, actual_cost: De
     claimed = session.execute(
         sa.update(MarketRun)
         .where(MarketRun.id == run.id, MarketRun.status == MarketRunStatus.planned)
-        .values(status=MarketRunStatus.bought, bought_at=bought_at or utcnow(), updated_at=utcnow())
+        .values(status=MarketRunStatus.bought, bought_at=bought_at or utcnow(), updated_at=utcnow(),
+                version=MarketRun.version + 1)
+        .execution_options(synchronize_session=False)
     ).rowcount
     session.refresh(run)
     if not claimed:
-        session.rollback()
-        session.refresh(run)
         raise Conflict(_l("This market run was already marked bought at %(at)s.",
                           at=run.bought_at.isoformat()),
                        current=run.status.value)
@@ -377,7 +387,7 @@ def mark_bought(session: Session, user: User, run: MarketRun, *, actual_cost: De
         apply_transition(order, OrderStatus.purchased, user)
     if actual_cost is not None:
         run.actual_cost = actual_cost
-    session.commit()
+    record(session, run)  # the claim above bypassed the ORM
     return _refreshed(session, run)
 
 
@@ -386,11 +396,12 @@ def delete_market_run(session: Session, run: MarketRun) -> None:
     _require_planned(run, _l("it can be deleted"))
     run.orders.clear()
     session.delete(run)
-    session.commit()
+    flush(session)
 
 
 __all__ = [
-    "RunFigures", "RunFilter", "ShoppingItem", "ShoppingList", "add_orders", "attach_figures",
+    "RunFigures", "RunFilter", "RunWithFigures", "ShoppingItem", "ShoppingList", "add_orders",
+    "with_figures",
     "create_market_run", "delete_market_run", "get_market_run", "list_market_runs",
     "mark_bought", "remove_order", "shopping_list", "update_market_run",
 ]

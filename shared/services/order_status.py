@@ -1,7 +1,7 @@
 """The order life cycle: pending -> confirmed -> purchased -> delivered, cancelled before delivered.
 
 The one place that decides whether a status change is allowed (it also records the
-change in the order's history; callers commit), and which statuses count in figures.
+change in the order's history; callers flush), and which statuses count in figures.
 """
 from flask_babel import lazy_gettext as _l
 

@@ -17,12 +17,12 @@ from shared.dates import day_range_utc
 from shared.errors import Invalid
 from shared.models import Order, OrderStatus, Seller, User
 from shared.models.base import Money
+from shared.money import ZERO
 from shared.services.access import get_for, scoped
-from shared.services.order_queries import product_totals
+from shared.services.orders import product_totals
 from shared.services.order_status import COUNTED
 
 TOP_PRODUCTS = 5
-ZERO = Decimal("0.00")
 
 
 @dataclass

@@ -1,8 +1,7 @@
-"""RFC 9457 problem details for every error under /api (and, later, HTML under /admin).
-
-flask-smorest registers its handler for every HTTPException, which also receives
-Flask's own 404/405/413 and unhandled exceptions as 500: overriding it here is the
-one place where errors of the whole app take their shape.
+"""Errors as people and programs read them: RFC 9457 problem details under /api, an HTML
+page under /admin. The factory registers the handlers once (`register(app)`), for the
+domain's errors and for every HTTPException, which also receives Flask's own
+404/405/413 and unhandled exceptions as 500 (and replaces flask-smorest's handler).
 
 Texts are in the request's language (shared/i18n.py chooses Arabic or English): titles,
 details and each field message; field names (the keys of `errors`) and values inside
@@ -11,12 +10,9 @@ the texts stay as sent. `Content-Language` says which language was used, and
 """
 import logging
 
-import marshmallow as ma
-from flask import Response, json, request
+from flask import Response, json, render_template, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Api
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from shared import errors
@@ -26,14 +22,6 @@ from shared.i18n import N_, render, translate_message
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
-
-_STATUS = {
-    errors.NotFound: 404,
-    errors.Forbidden: 403,
-    errors.Unauthenticated: 401,
-    errors.Conflict: 409,
-    errors.Invalid: 422,
-}
 
 # Plain-language details for errors Flask raises itself.
 _DETAILS = {
@@ -63,19 +51,6 @@ _TITLES = {
     429: N_("Too Many Requests"),
     500: N_("Internal Server Error"),
 }
-
-
-class Problem(ma.Schema):
-    """RFC 9457 problem details (documentation only)."""
-
-    type = ma.fields.String(metadata={"example": "about:blank"})
-    title = ma.fields.String(metadata={"example": "Unprocessable Content"})
-    status = ma.fields.Integer(metadata={"example": 422})
-    detail = ma.fields.String(metadata={"example": "price: Must not be negative."})
-    errors = ma.fields.Dict(
-        metadata={"description": "Field errors: field name -> list of messages",
-                  "example": {"price": ["Must not be negative."]}}
-    )
 
 
 def problem(status: int, title, detail, *, errors=None, headers=None, **extra) -> Response:
@@ -126,51 +101,70 @@ def _translated(text):
     return gettext(text) if isinstance(text, str) else text
 
 
-def _wants_problem() -> bool:
-    return not request.path.startswith("/admin")
+def _is_admin() -> bool:
+    return request.path == "/admin" or request.path.startswith("/admin/")
+
+
+def _page(status: int, title, detail, errors=None, headers=None) -> Response:
+    """The admin's error page (a fragment for htmx), in the request's language."""
+    body = render_template("admin/error.html", status=status, title=str(title), detail=str(detail),
+                           errors=render(errors or {}, translate=True), lang=str(get_locale()))
+    response = Response(body, status=status, mimetype="text/html")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    response.vary.add("HX-Request")
+    return response
+
+
+def _answer(status: int, title, detail, *, errors=None, headers=None, **extra) -> Response:
+    if _is_admin():
+        return _page(status, title, detail, errors, headers)
+    return problem(status, title, detail, errors=errors, headers=headers, **extra)
+
+
+def _status_of(error: errors.DomainError) -> int:
+    """A Stale write that named the version it read (If-Match) failed its precondition: 412."""
+    if isinstance(error, errors.Stale) and "If-Match" in request.headers:
+        return 412
+    return error.status
+
+
+STALE_READ = _l("This object changed since you read it. Read it again, re-apply your change, "
+                "and retry.")
 
 
 def handle_domain_error(error: errors.DomainError) -> Response:
     db.session.rollback()
-    status = next(code for cls, code in _STATUS.items() if isinstance(error, cls))
-    return problem(status, error.title, error.detail, errors=error.errors, **error.extra)
+    if _status_of(error) == 412:
+        return _answer(412, _translated(_TITLES[412]), STALE_READ)
+    return _answer(error.status, error.title, error.detail, errors=error.errors, **error.extra)
 
 
-def handle_stale_data(_error: StaleDataError) -> Response:
-    """A versioned row (an order) changed between this request's read and its write."""
-    db.session.rollback()
-    return problem(409, errors.Conflict.title,
-                   _l("This order was changed by someone else at the same moment; "
-                      "reload it and try again."))
+def handle_http_exception(error: HTTPException) -> Response:
+    if error.code >= 500:
+        db.session.rollback()
+        original = getattr(error, "original_exception", None)
+        if original is not None:
+            log.exception("Unhandled error on %s %s", request.method, request.path,
+                          exc_info=original)
+    data = getattr(error, "data", None) or {}
+    errs = None
+    if "messages" in data or "errors" in data:
+        errs = _field_errors(data.get("errors") or data.get("messages"))
+    if errs and set(errs) == {"_body"}:
+        detail = gettext("The request body is not valid JSON: %(reason)s",
+                         reason="; ".join(translate_message(str(m)) for m in errs["_body"]))
+    elif errs:
+        detail = _detail_for_fields(errs)
+    else:
+        detail = _translated(data.get("message") or _DETAILS.get(error.code) or error.description)
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    headers.update(data.get("headers") or {})
+    title = _translated(_TITLES.get(error.code, error.name))
+    return _answer(error.code, title, detail, errors=errs, headers=headers)
 
 
-class ProblemApi(Api):
-    ERROR_SCHEMA = Problem
-
-    def _register_error_handlers(self):
-        super()._register_error_handlers()
-        self._app.register_error_handler(errors.DomainError, handle_domain_error)
-        self._app.register_error_handler(StaleDataError, handle_stale_data)
-
-    def handle_http_exception(self, error: HTTPException):
-        if error.code >= 500:
-            db.session.rollback()
-            original = getattr(error, "original_exception", None)
-            if original is not None:
-                log.exception("Unhandled error on %s %s", request.method, request.path,
-                              exc_info=original)
-        data = getattr(error, "data", None) or {}
-        errs = None
-        if "messages" in data or "errors" in data:
-            errs = _field_errors(data.get("errors") or data.get("messages"))
-        if errs and set(errs) == {"_body"}:
-            detail = gettext("The request body is not valid JSON: %(reason)s",
-                             reason="; ".join(translate_message(str(m)) for m in errs["_body"]))
-        elif errs:
-            detail = _detail_for_fields(errs)
-        else:
-            detail = _translated(data.get("message") or _DETAILS.get(error.code) or error.description)
-        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-        headers.update(data.get("headers") or {})
-        title = _translated(_TITLES.get(error.code, error.name))
-        return problem(error.code, title, detail, errors=errs, headers=headers)
+def register(app) -> None:
+    """The app's error handlers, for both faces (after flask-smorest's, which they replace)."""
+    app.register_error_handler(errors.DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)

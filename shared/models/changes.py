@@ -1,0 +1,53 @@
+"""The change log: one record per write of a tenant's row, in commit order per tenant.
+
+Sync (phones catching up), webhooks and the audit trail all read it. Records are
+appended by shared.changelog in the transaction of the write they describe.
+"""
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.extensions import db
+from shared.models.base import UTCDateTime, enum_column, utcnow
+
+# BIGINT on PostgreSQL; SQLite only autoincrements an INTEGER PRIMARY KEY.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class ChangeOp(str, enum.Enum):
+    upsert = "upsert"
+    delete = "delete"
+
+
+class Change(db.Model):
+    """`tenant_id`'s row `kind`/`row_id` was written (`upsert`) or deleted, as its `seq`-th change.
+
+    `seq` counts per tenant, taken from TenantCounter under its row lock, so within a
+    tenant a larger seq always committed later: "what changed after N" misses nothing.
+    """
+
+    __tablename__ = "changes"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(sa.String(26))
+    seq: Mapped[int] = mapped_column(sa.BigInteger)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    row_id: Mapped[str] = mapped_column(sa.String(26))
+    op: Mapped[ChangeOp] = mapped_column(enum_column(ChangeOp, 6))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who made the change (a user id), when a person did.
+    actor_id: Mapped[str | None] = mapped_column(sa.String(26))
+
+
+class TenantCounter(db.Model):
+    """Per tenant (shop) counters, each taken under this row's lock: the change log's
+    sequence and the shop's order numbers. One row per shop, so one lock per shop."""
+
+    __tablename__ = "tenant_counters"
+
+    tenant_id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    last_order_number: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -1,0 +1,227 @@
+"""The change log: every write of a tenant's row leaves its change records, numbered in commit order.
+
+The write operations are read from openapi.yaml: one that is not in EXPECTED fails, so
+a new endpoint must say which change records it leaves.
+"""
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import yaml
+from sqlalchemy.orm import Session
+
+from shared.changelog import changes_after
+from shared.extensions import db
+from shared.models import Change, MarketRun, Order, OrderStatus, Product
+from tests.factories import (
+    CustomerFactory, MarketRunFactory, ProductFactory, SellerFactory, order_with_lines,
+)
+
+SPEC = yaml.safe_load((Path(__file__).parent.parent / "openapi.yaml").read_text())
+WRITES = sorted((method.upper(), path) for path, item in SPEC["paths"].items()
+                for method in item if method in ("post", "put", "patch", "delete"))
+U, D = "upsert", "delete"
+
+
+@dataclass
+class Scene:
+    shop_id: str
+    product_id: str
+    spare_product_id: str  # never ordered: may be deleted
+    customer_id: str
+    spare_customer_id: str  # no orders: may be deleted
+    pending_id: str
+    confirmed_id: str  # confirmed, in no run
+    run_id: str  # planned, with one confirmed order
+    run_order_id: str
+    delivered_id: str  # paid 100.00
+    empty_shop_id: str  # no orders: may be deleted
+    headers: dict
+
+
+def _scene(auth) -> Scene:
+    shop = SellerFactory()
+    other = SellerFactory(owner=shop.owner)
+    product, spare = ProductFactory(seller=shop), ProductFactory(seller=shop)
+    customer = CustomerFactory(seller=shop)
+    run = MarketRunFactory(seller=shop)
+    run_order = order_with_lines(shop, [(product, 1)], status=OrderStatus.confirmed, customer=customer)
+    run_order.market_run = run
+    delivered = order_with_lines(shop, [(product, 1)], status=OrderStatus.delivered, customer=customer,
+                                 amount_paid=Decimal("100.00"))
+    scene = Scene(
+        shop_id=shop.id, product_id=product.id, spare_product_id=spare.id, customer_id=customer.id,
+        spare_customer_id=CustomerFactory(seller=shop).id,
+        pending_id=order_with_lines(shop, [(product, 2)], customer=customer).id,
+        confirmed_id=order_with_lines(shop, [(product, 3)], status=OrderStatus.confirmed,
+                                      customer=customer).id,
+        run_id=run.id, run_order_id=run_order.id, delivered_id=delivered.id, empty_shop_id=other.id,
+        headers=auth(shop.owner),
+    )
+    db.session.commit()
+    return scene
+
+
+def _new(response):
+    return response.get_json()["id"]
+
+
+# (method, path) -> (url, body, expected {(kind, row_id, op)} given the scene and the response)
+EXPECTED = {
+    ("POST", "/api/v1/auth/tokens"): lambda s: (
+        "/api/v1/auth/tokens", {"email": "x@example.com", "password": "wrong"}, lambda r: set()),
+    ("DELETE", "/api/v1/auth/tokens/current"): lambda s: (
+        "/api/v1/auth/tokens/current", None, lambda r: set()),
+    ("POST", "/api/v1/sellers"): lambda s: (
+        "/api/v1/sellers", {"name": "New shop"}, lambda r: {("sellers", _new(r), U)}),
+    ("PATCH", "/api/v1/sellers/{seller_id}"): lambda s: (
+        f"/api/v1/sellers/{s.shop_id}", {"area": "Sarmada"}, lambda r: {("sellers", s.shop_id, U)}),
+    ("DELETE", "/api/v1/sellers/{seller_id}"): lambda s: (
+        f"/api/v1/sellers/{s.empty_shop_id}", None, lambda r: {("sellers", s.empty_shop_id, D)}),
+    ("POST", "/api/v1/products"): lambda s: (
+        "/api/v1/products", {"seller_id": s.shop_id, "name": "Soap", "price": "5", "currency": "TRY"},
+        lambda r: {("products", _new(r), U)}),
+    ("PATCH", "/api/v1/products/{product_id}"): lambda s: (
+        f"/api/v1/products/{s.product_id}", {"price": "7.50"}, lambda r: {("products", s.product_id, U)}),
+    ("DELETE", "/api/v1/products/{product_id}"): lambda s: (
+        f"/api/v1/products/{s.spare_product_id}", None, lambda r: {("products", s.spare_product_id, D)}),
+    ("POST", "/api/v1/customers"): lambda s: (
+        "/api/v1/customers", {"seller_id": s.shop_id, "name": "Nour"}, lambda r: {("customers", _new(r), U)}),
+    ("PATCH", "/api/v1/customers/{customer_id}"): lambda s: (
+        f"/api/v1/customers/{s.customer_id}", {"notes": "ring twice"},
+        lambda r: {("customers", s.customer_id, U)}),
+    ("DELETE", "/api/v1/customers/{customer_id}"): lambda s: (
+        f"/api/v1/customers/{s.spare_customer_id}", None, lambda r: {("customers", s.spare_customer_id, D)}),
+    ("POST", "/api/v1/orders"): lambda s: (
+        "/api/v1/orders", {"seller_id": s.shop_id, "customer": {"name": "Hiba", "phone": "0944 555 111"},
+                           "lines": [{"product_id": s.product_id, "quantity": 1}]},
+        lambda r: {("orders", _new(r), U), ("customers", r.get_json()["customer"]["id"], U)}),
+    ("PATCH", "/api/v1/orders/{order_id}"): lambda s: (
+        f"/api/v1/orders/{s.pending_id}", {"status": "confirmed", "lines": [
+            {"product_id": s.product_id, "quantity": 5}]}, lambda r: {("orders", s.pending_id, U)}),
+    ("DELETE", "/api/v1/orders/{order_id}"): lambda s: (
+        f"/api/v1/orders/{s.pending_id}", None, lambda r: {("orders", s.pending_id, D)}),
+    ("POST", "/api/v1/orders/{order_id}/payments"): lambda s: (
+        f"/api/v1/orders/{s.pending_id}/payments", {"amount": "50"},
+        lambda r: {("payments", _new(r), U), ("orders", s.pending_id, U)}),
+    ("POST", "/api/v1/orders/{order_id}/refunds"): lambda s: (
+        f"/api/v1/orders/{s.delivered_id}/refunds", {"amount": "20"},
+        lambda r: {("payments", _new(r), U), ("orders", s.delivered_id, U)}),
+    ("POST", "/api/v1/market-runs"): lambda s: (
+        "/api/v1/market-runs", {"seller_id": s.shop_id, "run_date": "2026-11-26"},
+        lambda r: {("market_runs", _new(r), U), ("orders", s.confirmed_id, U)}),
+    ("PATCH", "/api/v1/market-runs/{run_id}"): lambda s: (
+        f"/api/v1/market-runs/{s.run_id}", {"note": "Thursday", "costs": [
+            {"product_id": s.product_id, "actual_cost": "60"}]}, lambda r: {("market_runs", s.run_id, U)}),
+    ("DELETE", "/api/v1/market-runs/{run_id}"): lambda s: (
+        f"/api/v1/market-runs/{s.run_id}", None,
+        lambda r: {("market_runs", s.run_id, D), ("orders", s.run_order_id, U)}),
+    ("POST", "/api/v1/market-runs/{run_id}/bought"): lambda s: (
+        f"/api/v1/market-runs/{s.run_id}/bought", {"actual_cost": "10"},
+        lambda r: {("market_runs", s.run_id, U), ("orders", s.run_order_id, U)}),
+    ("POST", "/api/v1/market-runs/{run_id}/orders"): lambda s: (
+        f"/api/v1/market-runs/{s.run_id}/orders", {"order_ids": [s.confirmed_id]},
+        lambda r: {("market_runs", s.run_id, U), ("orders", s.confirmed_id, U)}),
+    ("DELETE", "/api/v1/market-runs/{run_id}/orders/{order_id}"): lambda s: (
+        f"/api/v1/market-runs/{s.run_id}/orders/{s.run_order_id}", None,
+        lambda r: {("market_runs", s.run_id, U), ("orders", s.run_order_id, U)}),
+}
+
+
+def _last_change_id() -> int:
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Change.id), 0)))
+
+
+@pytest.mark.parametrize("operation", WRITES, ids=[f"{m} {p}" for m, p in WRITES])
+def test_every_write_leaves_exactly_the_change_records_expected(client, auth, operation):
+    assert operation in EXPECTED, f"{operation} is in openapi.yaml: say in EXPECTED which changes it logs"
+    scene = _scene(auth)
+    url, body, expected = EXPECTED[operation](scene)
+    before = _last_change_id()
+
+    response = client.open(url, method=operation[0], json=body, headers=scene.headers)
+
+    assert response.status_code < 300 or operation == ("POST", "/api/v1/auth/tokens"), response.get_json()
+    logged = db.session.execute(sa.select(Change.kind, Change.row_id, Change.op, Change.tenant_id)
+                                .where(Change.id > before)).all()
+    assert {(kind, row_id, op.value) for kind, row_id, op, _ in logged} == expected(response)
+    tenants = {tenant for *_, tenant in logged}
+    assert tenants <= {scene.shop_id, scene.empty_shop_id, response.get_json(silent=True) and
+                       response.get_json().get("id")}
+
+
+def test_changes_carry_who_made_them(client, auth):
+    scene = _scene(auth)
+    before = _last_change_id()
+    client.patch(f"/api/v1/products/{scene.product_id}", json={"price": "9"}, headers=scene.headers)
+    change = db.session.scalars(sa.select(Change).where(Change.id > before)).one()
+    assert change.actor_id == db.session.get(Product, scene.product_id).seller.owner_id
+
+
+def test_a_request_refused_logs_nothing(client, auth):
+    scene = _scene(auth)
+    before = _last_change_id()
+    response = client.post(f"/api/v1/orders/{scene.pending_id}/refunds", json={"amount": "1"},
+                           headers=scene.headers)
+    assert response.status_code == 422
+    assert _last_change_id() == before
+
+
+def test_each_shop_numbers_its_changes_one_by_one(client, auth):
+    scene = _scene(auth)
+    for price in ("1", "2", "3"):
+        client.patch(f"/api/v1/products/{scene.product_id}", json={"price": price}, headers=scene.headers)
+    seqs = db.session.scalars(sa.select(Change.seq).where(Change.tenant_id == scene.shop_id)
+                              .order_by(Change.seq)).all()
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert [c.seq for c in changes_after(db.session, scene.shop_id, seqs[-3])] == seqs[-2:]
+
+
+def test_a_change_committed_late_is_still_seen_by_a_reader_polling_after_n(app):
+    """Two overlapping transactions in one shop: the second takes its number only once the
+    first has committed, so a reader that has seen N never finds a change below N later."""
+    shop = SellerFactory()
+    product = ProductFactory(seller=shop)
+    db.session.commit()
+    product_id, shop_id = product.id, shop.id
+    db.session.remove()
+    with Session(db.engine) as reader:
+        earlier = [c.seq for c in changes_after(reader, shop_id, 0)]  # the shop's and product's own
+    first = Session(db.engine)
+    first.get(Product, product_id).price = Decimal("1.00")
+    first.flush()  # took its change number; holds the shop's counter until it ends
+    first_seq = first.scalar(sa.select(sa.func.max(Change.seq)).where(Change.tenant_id == shop_id))
+
+    second_done = threading.Event()
+
+    def second_writer():
+        with app.app_context(), Session(db.engine) as second:
+            second.add(Product(seller_id=shop_id, name="Later", price=Decimal("2.00"), currency="TRY"))
+            second.commit()
+        second_done.set()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    second_blocked = not second_done.wait(0.5)
+    with Session(db.engine) as reader:
+        seen_before = [c.seq for c in changes_after(reader, shop_id, 0)]
+    first.commit()
+    first.close()
+    thread.join(30)
+    with Session(db.engine) as reader:
+        seen_after = [c.seq for c in changes_after(reader, shop_id, 0)]
+
+    assert second_blocked, "the second writer took a change number while the first held the shop's"
+    assert seen_before == earlier
+    assert seen_after == earlier + [first_seq, first_seq + 1]
+
+
+def test_deleting_a_run_records_its_orders_too(client, auth):
+    """A tombstone for the run, and the orders it freed as changed."""
+    scene = _scene(auth)
+    client.delete(f"/api/v1/market-runs/{scene.run_id}", headers=scene.headers)
+    assert db.session.get(MarketRun, scene.run_id) is None
+    assert db.session.get(Order, scene.run_order_id).market_run_id is None
