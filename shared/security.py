@@ -65,7 +65,6 @@ def secure_headers(response: Response) -> Response:
         # a client that keeps a copy in its own store still sends If-None-Match and
         # gets a 304 (RFC 9111 governs caches, not an app's database).
         headers["Cache-Control"] = "no-store"
-        headers.pop("Pragma", None)
     return response
 
 
