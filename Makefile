@@ -22,7 +22,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo "Tawasi on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)  # workers, threads, headers: gunicorn.conf.py
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
 test: install
 	scripts/test
