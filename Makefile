@@ -22,7 +22,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo "Tawasi on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - 'wsgi:create_app()'
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
 test: install
 	scripts/test

@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from shared import config, i18n
+from shared import config, i18n, security
 from shared.extensions import compress, db, limiter, login_manager, migrate
 
 
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    security.init_app(app)  # headers, body size, proxies: shared/security.py
     return app
 
 

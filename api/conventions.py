@@ -141,10 +141,8 @@ def check_if_match(schema, obj) -> None:
 
 
 def add_etag(response: Response) -> Response:
-    """ETag on reads (304 when unchanged); answers depend on the token, so only the
-    client may keep them, and it revalidates (cheaply, with If-None-Match) before use."""
-    if request.path.startswith(API_PREFIX) and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = "private, no-cache"
+    """ETag on reads: a client that kept its copy revalidates with If-None-Match (304).
+    (Cache-Control is shared/security.py's: no-store for everything behind a token.)"""
     if (request.path.startswith(API_PREFIX) and request.method in ("GET", "HEAD", "PATCH")
             and response.status_code == 200 and response.is_json and not response.headers.get("ETag")):
         response.add_etag()

@@ -63,6 +63,9 @@ def purge_command():
 
 
 def init_app(app: Flask) -> None:
+    from shared.backup import backup_command
+
+    app.cli.add_command(backup_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)

@@ -25,6 +25,14 @@ STATIC = {
     "COMPRESS_MIMETYPES": ["application/json", "application/problem+json", "text/html",
                            "text/css", "application/javascript"],
     "COMPRESS_MIN_SIZE": 500,
+    # Headers (shared/security.py). The admin's pages load only themselves and pinned htmx.
+    "CSP_ADMIN": ("default-src 'self'; "
+                  "script-src 'self' https://unpkg.com/htmx.org@2.0.4/dist/htmx.min.js; "
+                  "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+    "CSP_DOCS": None,  # None: computed from OPENAPI_REDOC_URL (a CDN URL, or 'self')
+    "HSTS": "max-age=31536000",
+    # Proxies whose X-Forwarded-For/-Proto are believed: 0 (none), a count, or addresses.
+    "TRUSTED_PROXIES": 0,
 }
 
 
@@ -58,4 +66,5 @@ def from_environment(instance_path: str) -> dict:
         "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", STATIC["DEFAULT_PHONE_REGION"]),
         "TIMEZONE": os.environ.get("TIMEZONE", STATIC["TIMEZONE"]),
         "TOKEN_LIFETIME_DAYS": int(os.environ.get("TOKEN_LIFETIME_DAYS", STATIC["TOKEN_LIFETIME_DAYS"])),
+        "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "").strip() or 0,
     }

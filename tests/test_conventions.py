@@ -407,15 +407,6 @@ def test_dates_accept_arabic_indic_digits(client, headers):
     assert (response.json["from"], response.json["to"]) == ("2026-11-01", "2026-11-30")
 
 
-def test_api_answers_may_be_kept_only_by_the_client_that_asked(client, headers, shop):
-    product = ProductFactory(seller=shop)
-
-    response = client.get(f"/api/v1/products/{product.id}", headers=headers)
-
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "private, no-cache"
-
-
 def test_a_keyed_post_forgets_the_users_expired_keys(client, headers, time_machine):
     from shared.models import IdempotencyKey
 
