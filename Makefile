@@ -41,7 +41,7 @@ translations: install
 	$(PYBABEL) extract -F babel.cfg -k lazy_gettext -k _l -k lazy_pgettext:1c,2 \
 		--add-location=file --sort-output --no-wrap --project=Tawasi \
 		-o translations/messages.pot .
-	$(PYBABEL) update -i translations/messages.pot -d translations -l ar \
+	$(PYBABEL) update -i translations/messages.pot -d translations -l ar --no-fuzzy-matching \
 		--ignore-obsolete --no-wrap
 	$(PYBABEL) compile -d translations -l ar --statistics
 

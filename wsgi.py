@@ -5,7 +5,8 @@ import os
 from flask import Flask
 
 from shared import config, i18n
-from shared.extensions import compress, db, limiter, login_manager, migrate
+from shared.extensions import compress, csrf, db, limiter, login_manager, migrate
+from shared.sessions import SessionInterface
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,14 +33,20 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+    csrf.init_app(app)
+    app.session_interface = SessionInterface()  # Secure cookie over HTTPS
     i18n.init_app(app)  # error texts in Arabic or English: shared/i18n.py
     app.json.ensure_ascii = False  # Arabic as UTF-8: a third of the bytes of \u escapes
 
 
 def register_blueprints(app: Flask) -> None:
+    import admin
     import api
 
     api.init_app(app)
+    for blp in api.BLUEPRINTS:  # bearer tokens only: no cookie a forged form could ride on
+        csrf.exempt(blp)
+    admin.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

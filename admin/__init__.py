@@ -1,1 +1,13 @@
-"""The HTMX admin for coordinators (/admin): built on the same services as the API."""
+"""The HTMX admin (/admin): server-rendered pages over the same services as the API.
+
+Views parse, call a service in `shared/`, and render (`admin.rendering.render`): a whole
+page, or for an htmx request one block of the same template. No rule lives here.
+"""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from admin import language, views
+
+    app.register_blueprint(views.bp)
+    language.init_app(app)

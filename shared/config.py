@@ -25,6 +25,17 @@ STATIC = {
     "COMPRESS_MIMETYPES": ["application/json", "application/problem+json", "text/html",
                            "text/css", "application/javascript"],
     "COMPRESS_MIN_SIZE": 500,
+    # The admin's browser session (/admin): a signed cookie that scripts cannot read and
+    # other sites' forms do not receive; Secure over HTTPS (shared/sessions.py) or always
+    # with SESSION_COOKIE_SECURE=true.
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    # A form left open on a phone all day still submits: the token lives as long as the
+    # session (renewed at login), not one hour.
+    "WTF_CSRF_TIME_LIMIT": None,
+    # Dates and times the admin shows are local time (TIMEZONE).
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Damascus",
 }
 
 
@@ -58,4 +69,6 @@ def from_environment(instance_path: str) -> dict:
         "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", STATIC["DEFAULT_PHONE_REGION"]),
         "TIMEZONE": os.environ.get("TIMEZONE", STATIC["TIMEZONE"]),
         "TOKEN_LIFETIME_DAYS": int(os.environ.get("TOKEN_LIFETIME_DAYS", STATIC["TOKEN_LIFETIME_DAYS"])),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", STATIC["TIMEZONE"]),
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
     }
