@@ -45,6 +45,8 @@ def page_headers(response: Response) -> Response:
         response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Same-origin: other sites learn no admin URL, while the CSRF check over HTTPS still
+    # gets the Referer it compares with the host.
     response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
 
@@ -70,6 +72,7 @@ def login():
     db.session.commit()  # authenticate() may have upgraded the password's hash
     session.clear()  # nothing from before the login (a planted value, the old CSRF secret)
     login_user(user)
+    # Their language also in this browser: the login page after logout speaks it too.
     return language.remember(redirect(target, 303), user.language.value)
 
 
