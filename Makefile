@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install openapi translations clean
+.PHONY: run test test-assets bench install openapi translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,18 @@ run: install
 	@echo "Tawasi on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
-test: install
+test: install test-assets
 	scripts/test
+
+# The htmx file the browser tests serve in place of its CDN URL: the npm package pinned
+# in package-lock.json, into node_modules/ (git-ignored). Without npm the browser tests
+# skip, saying so; under CI=true that is a failure (.ci/run installs npm).
+test-assets: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts; \
+	elif [ "$${CI:-}" = "true" ]; then echo "npm is missing and CI=true: apt-get install nodejs npm" >&2; exit 1; \
+	else echo "SKIPPED: npm is missing (apt-get install npm), so the browser tests will skip."; fi
 
 bench: install
 	$(BIN)/python scripts/bench.py
@@ -41,9 +51,9 @@ translations: install
 	$(PYBABEL) extract -F babel.cfg -k lazy_gettext -k _l -k lazy_pgettext:1c,2 \
 		--add-location=file --sort-output --no-wrap --project=Tawasi \
 		-o translations/messages.pot .
-	$(PYBABEL) update -i translations/messages.pot -d translations -l ar \
+	$(PYBABEL) update -i translations/messages.pot -d translations -l ar --no-fuzzy-matching \
 		--ignore-obsolete --no-wrap
 	$(PYBABEL) compile -d translations -l ar --statistics
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules test-artifacts

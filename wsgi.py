@@ -5,7 +5,8 @@ import os
 from flask import Flask
 
 from shared import config, i18n, security
-from shared.extensions import compress, db, limiter, login_manager, migrate
+from shared.extensions import compress, csrf, db, limiter, login_manager, migrate
+from shared.sessions import SessionInterface
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -36,6 +37,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
+    csrf.init_app(app)
+    app.session_interface = SessionInterface()  # Secure cookie over HTTPS
     i18n.init_app(app)  # error texts in Arabic or English: shared/i18n.py
     app.json.ensure_ascii = False  # Arabic as UTF-8: a third of the bytes of \u escapes
 
@@ -45,12 +48,14 @@ def register_blueprints(app: Flask) -> None:
     import api
 
     api.init_app(app)
+    for blp in api.BLUEPRINTS:  # bearer tokens only: no cookie a forged form could ride on
+        csrf.exempt(blp)
     admin.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
     """Once for the whole app (after flask-smorest's, which they replace): problem+json
-    under /api, the admin's HTML page under /admin."""
+    under /api, the admin's HTML page under /admin (admin.rendering.error_response)."""
     from shared import problems
 
     problems.register(app)

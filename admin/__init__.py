@@ -1,8 +1,17 @@
-"""The HTMX admin (/admin): server-rendered pages over the same services as the API."""
-from flask import Blueprint
+"""The HTMX admin (/admin): server-rendered pages over the same services as the API.
 
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+Views parse, call a service in `shared/`, and render (`admin.rendering.render`): a whole
+page, or for an htmx request one block of the same template. No rule lives here.
+"""
+from flask import Flask
 
 
-def init_app(app) -> None:
-    app.register_blueprint(bp)
+def init_app(app: Flask) -> None:
+    from admin import language, rendering, views
+    from admin.assets import content_security_policy
+    from shared.problems import HTML_ERROR_PAGE
+
+    app.register_blueprint(views.bp)
+    language.init_app(app)
+    app.extensions[HTML_ERROR_PAGE] = rendering.error_response  # errors under /admin
+    app.config["CSP_ADMIN"] = app.config.get("CSP_ADMIN") or content_security_policy()

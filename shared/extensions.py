@@ -8,6 +8,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -30,6 +31,9 @@ login_manager = LoginManager()
 compress = Compress()
 # Shared across servers through Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI).
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+# Every unsafe request carries a CSRF token, except the API's (bearer tokens, no cookie):
+# its blueprints are exempted in wsgi.register_blueprints.
+csrf = CSRFProtect()
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

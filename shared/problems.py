@@ -10,9 +10,10 @@ the texts stay as sent. `Content-Language` says which language was used, and
 """
 import logging
 
-from flask import Response, json, render_template, request
+from flask import Response, current_app, json, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from shared import errors
@@ -105,11 +106,21 @@ def _is_admin() -> bool:
     return request.path == "/admin" or request.path.startswith("/admin/")
 
 
-def _page(status: int, title, detail, errors=None, headers=None) -> Response:
+# app.extensions key: the admin face's renderer of its error page, `(status, title,
+# detail) -> Response` (admin.rendering.error_response). The core knows no face; a face
+# that answers in HTML registers here.
+HTML_ERROR_PAGE = "tawasi.html_error_page"
+
+
+def _page(status: int, title, detail, headers=None) -> Response:
     """The admin's error page (a fragment for htmx), in the request's language."""
-    body = render_template("admin/error.html", status=status, title=str(title), detail=str(detail),
-                           errors=render(errors or {}, translate=True), lang=str(get_locale()))
-    response = Response(body, status=status, mimetype="text/html")
+    render_page = current_app.extensions.get(HTML_ERROR_PAGE)
+    if render_page is not None:
+        response = render_page(status, title, detail)
+    else:  # no admin registered: plain, still readable
+        response = Response(f"<!doctype html><title>{escape(str(title))}</title>"
+                            f"<h1>{escape(str(title))}</h1><p>{escape(str(detail))}</p>",
+                            status=status, mimetype="text/html")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     response.vary.add("HX-Request")
@@ -118,7 +129,7 @@ def _page(status: int, title, detail, errors=None, headers=None) -> Response:
 
 def _answer(status: int, title, detail, *, errors=None, headers=None, **extra) -> Response:
     if _is_admin():
-        return _page(status, title, detail, errors, headers)
+        return _page(status, title, detail, headers)
     return problem(status, title, detail, errors=errors, headers=headers, **extra)
 
 

@@ -4,12 +4,12 @@ import io
 import pytest
 from flask import Flask, request
 
+from admin.assets import HTMX_URL as HTMX
 from shared import config, security
 from tests.factories import SellerFactory, UserFactory
 from tests.live_server import live_server, prepare_shop, scratch_sqlite
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-HTMX = "https://unpkg.com/htmx.org@2.0.4/dist/htmx.min.js"
 LIMIT = 1024 * 1024
 
 

@@ -1,0 +1,117 @@
+"""The admin's pages so far: logging in and out, the language switch, the dashboard."""
+import marshmallow as ma
+from flask import Blueprint, Response, current_app, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from admin import language
+from admin.assets import HTMX_CONFIG, HTMX_INTEGRITY, HTMX_URL
+from admin.navigation import local_path, page_path, role_label, sections_for
+from admin.rendering import render
+from shared.errors import Unauthenticated
+from shared.extensions import db, limiter
+from shared.i18n import render as translated
+from shared.schemas.accounts import TokenCreate
+from shared.services import accounts, admin_prefs
+
+bp = Blueprint("admin", __name__, url_prefix="/admin",
+               template_folder="templates", static_folder="static")
+
+# Open to visitors who have not logged in; every other admin page asks them to.
+PUBLIC = {"admin.login", "admin.switch_language", "admin.static"}
+credentials = TokenCreate()  # the API's login schema: same fields, same messages
+
+
+@bp.before_request
+def require_login() -> Response | None:
+    """Anonymous visitors go to the login page and come back after (`next`); an htmx
+    request gets 401 with HX-Redirect, so htmx loads the login page whole."""
+    if request.endpoint in PUBLIC:
+        return None
+    if current_user.is_authenticated:
+        if current_user.is_active:
+            return None
+        logout_user()  # deactivated since logging in
+    login = url_for(".login", next=page_path())
+    if request.headers.get("HX-Request") == "true":
+        return Response(status=401, headers={"HX-Redirect": login})
+    return redirect(login)
+
+
+@bp.after_request
+def page_headers(response: Response) -> Response:
+    response.vary.add("HX-Request")
+    if request.endpoint != "admin.static":
+        # Pages show a person's business: no copy stays in a (shared) phone's cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Frame-Options", "DENY")  # old browsers; CSP frame-ancestors for the rest
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login", methods=["POST"])
+def login():
+    """The login form; works without JavaScript (a plain POST and a redirect)."""
+    target = local_path(request.values.get("next"), url_for(".dashboard"))
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(target)
+        return _login_page(target)
+    typed = {name: request.form[name] for name in ("email", "password") if request.form.get(name)}
+    try:
+        data = credentials.load(typed)
+        user = accounts.authenticate(db.session, data["email"], data["password"])
+    except ma.ValidationError as error:
+        return _login_page(target, code=422, email=typed.get("email", ""),
+                           errors=translated(error.messages, translate=True))
+    except Unauthenticated as error:
+        return _login_page(target, code=401, email=typed.get("email", ""), problem=error.detail)
+    db.session.commit()  # authenticate() may have upgraded the password's hash
+    session.clear()  # nothing from before the login (a planted value, the old CSRF secret)
+    login_user(user)
+    # Their language also in this browser: the login page after logout speaks it too.
+    return language.remember(redirect(target, 303), user.language.value)
+
+
+def _login_page(target: str, *, code: int = 200, email: str = "", errors=None, problem=None):
+    return render("admin/login.html", code=code, next=target, email=email, errors=errors or {},
+                  problem=problem, here=url_for(".login", next=target))
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for(".login"), 303)
+
+
+@bp.post("/language")
+def switch_language():
+    """Speak `language` from now on: to the logged-in user everywhere they log in, and
+    in this browser (a cookie) before login and after logout."""
+    choice = request.form.get("language", "")
+    target = local_path(request.form.get("next"), url_for(".dashboard"))
+    if current_user.is_authenticated:
+        admin_prefs.set_language(db.session, current_user._get_current_object(), choice)
+        db.session.commit()
+    else:
+        admin_prefs.language_from(choice)
+    return language.remember(redirect(target, 303), choice)
+
+
+@bp.get("/")
+def dashboard():
+    return render("admin/dashboard.html", user=current_user._get_current_object())
+
+
+def _nav_sections() -> list[dict]:
+    return sections_for(current_user) if current_user.is_authenticated else []
+
+
+# Helpers every admin template uses, also when the app's error handler renders one.
+bp.add_app_template_global(language.page_language, "page_language")
+bp.add_app_template_global(language.page_direction, "page_direction")
+bp.add_app_template_global(_nav_sections, "nav_sections")
+bp.add_app_template_global(page_path, "page_path")
+bp.add_app_template_global(role_label, "role_label")
+bp.add_app_template_global({"url": HTMX_URL, "integrity": HTMX_INTEGRITY, "config": HTMX_CONFIG},
+                           "htmx")
