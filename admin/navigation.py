@@ -27,6 +27,7 @@ SECTIONS = (
     Section("admin.promotions", _l("Promotion jobs"), frozenset({"admin", "coordinator", "promoter"})),
     Section("admin.team", _l("Team"), frozenset({"admin", "coordinator", "promoter"})),
     Section("admin.orders", _l("Orders"), frozenset({"admin", "coordinator", "seller"})),
+    Section("admin.market_runs", _l("Market runs"), frozenset({"admin", "coordinator", "seller"})),
     Section("admin.contests", _l("Contests"), frozenset({"admin", "coordinator", "promoter"})),
     Section("admin.users", _l("Users"), frozenset({"admin"})),
 )

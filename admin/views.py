@@ -1,17 +1,23 @@
-"""The admin's pages so far: logging in and out, the language switch, the dashboard."""
+"""The admin's blueprint and its own pages: logging in and out, the language switch, the dashboard.
+
+The sections (sellers, orders, market runs, users) register their views on `bp` in
+modules of their own.
+"""
 import marshmallow as ma
-from flask import Blueprint, Response, current_app, redirect, request, session, url_for
+from flask import Response, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from admin import language
+from admin import formatting, language
 from admin.assets import HTMX_CONFIG, HTMX_INTEGRITY, HTMX_URL
+from admin.conventions import Blueprint, View, field_errors
 from admin.navigation import local_path, page_path, role_label, sections_for
-from admin.rendering import render
+from admin.rendering import next_page_url, render
+from shared.dates import local_today
 from shared.errors import Unauthenticated
 from shared.extensions import db, limiter
-from shared.i18n import render as translated
+from shared.models import Role
 from shared.schemas.accounts import TokenCreate
-from shared.services import accounts, admin_prefs
+from shared.services import accounts, admin_prefs, dashboard
 
 bp = Blueprint("admin", __name__, url_prefix="/admin",
                template_folder="templates", static_folder="static")
@@ -47,29 +53,38 @@ def page_headers(response: Response) -> Response:
     return response
 
 
-@bp.route("/login", methods=["GET", "POST"])
-@limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login", methods=["POST"])
-def login():
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.view("/login", "login")
+class Login(View):
     """The login form; works without JavaScript (a plain POST and a redirect)."""
-    target = local_path(request.values.get("next"), url_for(".dashboard"))
-    if request.method == "GET":
+
+    decorators = [limiter.shared_limit(_login_limit, scope="login", methods=["POST"])]
+
+    def get(self):
+        target = local_path(request.args.get("next"), url_for(".dashboard"))
         if current_user.is_authenticated:
             return redirect(target)
         return _login_page(target)
-    typed = {name: request.form[name] for name in ("email", "password") if request.form.get(name)}
-    try:
-        data = credentials.load(typed)
-        user = accounts.authenticate(db.session, data["email"], data["password"])
-    except ma.ValidationError as error:
-        return _login_page(target, code=422, email=typed.get("email", ""),
-                           errors=translated(error.messages, translate=True))
-    except Unauthenticated as error:
-        return _login_page(target, code=401, email=typed.get("email", ""), problem=error.detail)
-    db.session.commit()  # authenticate() may have upgraded the password's hash
-    session.clear()  # nothing from before the login (a planted value, the old CSRF secret)
-    login_user(user)
-    # Their language also in this browser: the login page after logout speaks it too.
-    return language.remember(redirect(target, 303), user.language.value)
+
+    def post(self):
+        target = local_path(request.form.get("next"), url_for(".dashboard"))
+        typed = {name: request.form[name] for name in ("email", "password") if request.form.get(name)}
+        try:
+            data = credentials.load(typed)
+            user = accounts.authenticate(db.session, data["email"], data["password"])
+        except ma.ValidationError as error:
+            return _login_page(target, code=422, email=typed.get("email", ""), errors=field_errors(error))
+        except Unauthenticated as error:
+            return _login_page(target, code=401, email=typed.get("email", ""), problem=error.detail)
+        # Committed after this answer (admin.conventions.View): authenticate() may have
+        # upgraded the password's hash.
+        session.clear()  # nothing from before the login (a planted value, the old CSRF secret)
+        login_user(user)
+        # Their language also in this browser: the login page after logout speaks it too.
+        return language.remember(redirect(target, 303), user.language.value)
 
 
 def _login_page(target: str, *, code: int = 200, email: str = "", errors=None, problem=None):
@@ -77,30 +92,40 @@ def _login_page(target: str, *, code: int = 200, email: str = "", errors=None, p
                   problem=problem, here=url_for(".login", next=target))
 
 
-@bp.post("/logout")
-def logout():
-    logout_user()
-    session.clear()
-    return redirect(url_for(".login"), 303)
+@bp.view("/logout", "logout")
+class Logout(View):
+    def post(self):
+        logout_user()
+        session.clear()
+        return redirect(url_for(".login"), 303)
 
 
-@bp.post("/language")
-def switch_language():
-    """Speak `language` from now on: to the logged-in user everywhere they log in, and
-    in this browser (a cookie) before login and after logout."""
-    choice = request.form.get("language", "")
-    target = local_path(request.form.get("next"), url_for(".dashboard"))
-    if current_user.is_authenticated:
-        admin_prefs.set_language(db.session, current_user._get_current_object(), choice)
-        db.session.commit()
-    else:
-        admin_prefs.language_from(choice)
-    return language.remember(redirect(target, 303), choice)
+@bp.view("/language", "switch_language")
+class SwitchLanguage(View):
+    def post(self):
+        """Speak `language` from now on: to the logged-in user everywhere they log in, and
+        in this browser (a cookie) before login and after logout."""
+        choice = request.form.get("language", "")
+        target = local_path(request.form.get("next"), url_for(".dashboard"))
+        if current_user.is_authenticated:
+            admin_prefs.set_language(db.session, current_user._get_current_object(), choice)
+        else:
+            admin_prefs.language_from(choice)
+        return language.remember(redirect(target, 303), choice)
 
 
-@bp.get("/")
-def dashboard():
-    return render("admin/dashboard.html", user=current_user._get_current_object())
+@bp.view("/", "dashboard")
+class Dashboard(View):
+    def get(self):
+        """This week's confirmed orders and the next market run, then the person's account."""
+        user = current_user._get_current_object()
+        week = None  # promoters see nothing of shops
+        if user.role != Role.promoter:
+            week = dashboard.this_week(
+                db.session, user, today=local_today(current_app.config["TIMEZONE"]),
+                first_weekday=current_app.config["WEEK_STARTS_ON"], tz_name=current_app.config["TIMEZONE"],
+            )
+        return render("admin/dashboard.html", user=user, week=week)
 
 
 def _nav_sections() -> list[dict]:
@@ -113,5 +138,7 @@ bp.add_app_template_global(language.page_direction, "page_direction")
 bp.add_app_template_global(_nav_sections, "nav_sections")
 bp.add_app_template_global(page_path, "page_path")
 bp.add_app_template_global(role_label, "role_label")
+bp.add_app_template_global(next_page_url, "next_page_url")
 bp.add_app_template_global({"url": HTMX_URL, "integrity": HTMX_INTEGRITY, "config": HTMX_CONFIG},
                            "htmx")
+formatting.init_app(bp)

@@ -4,8 +4,7 @@ from flask_login import current_user
 
 from api.conventions import Blueprint, View, check_if_match, page_response
 from shared.extensions import db
-from shared.schemas.base import ListQuery
-from shared.schemas.sellers import Seller, SellerCreate, SellerUpdate
+from shared.schemas.sellers import Seller, SellerCreate, SellerQuery, SellerUpdate
 from shared.services import sellers
 
 blp = Blueprint("sellers", __name__, url_prefix="/api/v1/sellers",
@@ -19,15 +18,17 @@ EXAMPLE = {"name": "ريم للتجميل", "whatsapp_phone": "+963944111222", "
 
 @blp.route("")
 class Sellers(View):
-    @blp.arguments(ListQuery, location="query")
+    @blp.arguments(SellerQuery, location="query")
     @blp.response(200, Seller(many=True))
     def get(self, query):
         """List sellers
 
         The shops you work for, newest first: a seller sees its own, a coordinator
-        its clients, an admin all.
+        its clients, an admin all. `q` finds shops by name or area (Arabic spelling
+        variants match: "احمد" finds "أحمد") or by WhatsApp number.
         """
-        page = sellers.list_sellers(db.session, current_user, limit=query["limit"], cursor=query["cursor"])
+        page = sellers.list_sellers(db.session, current_user, sellers.SellerFilter(q=query["q"]),
+                                    limit=query["limit"], cursor=query["cursor"])
         return page_response(page)
 
     @blp.arguments(SellerCreate, example=EXAMPLE)

@@ -8,6 +8,9 @@ from pathlib import Path
 STATIC = {
     "DEFAULT_PHONE_REGION": "SY",
     "TIMEZONE": "Asia/Damascus",
+    # The day a week starts (date.weekday(): Monday 0 … Saturday 5): "this week" on the
+    # admin's dashboard. Saturday, as in Syria.
+    "WEEK_STARTS_ON": 5,
     "TOKEN_LIFETIME_DAYS": 30,
     "API_TITLE": "Tawasi API",
     "API_VERSION": "v1",
@@ -78,6 +81,7 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "DEFAULT_PHONE_REGION": os.environ.get("DEFAULT_PHONE_REGION", STATIC["DEFAULT_PHONE_REGION"]),
         "TIMEZONE": os.environ.get("TIMEZONE", STATIC["TIMEZONE"]),
+        "WEEK_STARTS_ON": int(os.environ.get("WEEK_STARTS_ON", STATIC["WEEK_STARTS_ON"])),
         "TOKEN_LIFETIME_DAYS": int(os.environ.get("TOKEN_LIFETIME_DAYS", STATIC["TOKEN_LIFETIME_DAYS"])),
         "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "").strip() or 0,
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", STATIC["TIMEZONE"]),

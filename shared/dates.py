@@ -13,3 +13,15 @@ def day_range_utc(start: date | None, end: date | None, tz_name: str) -> tuple[d
     lower = day_start_utc(start, tz_name) if start else None
     upper = day_start_utc(end + timedelta(days=1), tz_name) if end else None
     return lower, upper
+
+
+def local_today(tz_name: str, now: datetime | None = None) -> date:
+    """Today's date where the people are (the zone `tz_name`)."""
+    return (now or datetime.now(timezone.utc)).astimezone(ZoneInfo(tz_name)).date()
+
+
+def week_of(day: date, first_weekday: int) -> tuple[date, date]:
+    """The first and last day of the week holding `day`; `first_weekday` as date.weekday()
+    counts (Monday 0 … Saturday 5, where Syria's week starts)."""
+    start = day - timedelta(days=(day.weekday() - first_weekday) % 7)
+    return start, start + timedelta(days=6)

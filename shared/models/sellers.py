@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shared.extensions import db
 from shared.models.accounts import Role, User
 from shared.models.base import IdMixin, Tenanted, TimestampMixin, VersionMixin, enum_column
-
+from shared.text import fold
 
 
 class SellerCategory(str, enum.Enum):
@@ -34,6 +34,8 @@ class Seller(IdMixin, TimestampMixin, VersionMixin, Tenanted, db.Model):
     coordinator_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # fold(name + area + WhatsApp digits): Arabic-insensitive search of shops.
+    search_key: Mapped[str] = mapped_column(sa.Text, default="")
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     coordinator: Mapped[User | None] = relationship(foreign_keys=[coordinator_id])
@@ -44,6 +46,17 @@ class Seller(IdMixin, TimestampMixin, VersionMixin, Tenanted, db.Model):
     @classmethod
     def visible_to(cls, user: User, shop_ids: list[str] | None = None) -> sa.ColumnElement[bool]:
         return shops_of(user)
+
+
+@sa.event.listens_for(Seller, "before_insert")
+@sa.event.listens_for(Seller, "before_update")
+def _seller_search_key(_mapper, _connection, seller: Seller) -> None:
+    seller.search_key = search_key(seller.name, seller.area, seller.whatsapp_phone)
+
+
+def search_key(name: str | None, area: str | None, whatsapp_phone: str | None) -> str:
+    """What a shop is found by: its name, area and WhatsApp number (digits without "+")."""
+    return fold(f"{name or ''} {area or ''} {(whatsapp_phone or '').lstrip('+')}")
 
 
 def shops_of(user: User) -> sa.ColumnElement[bool]:

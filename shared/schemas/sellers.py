@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from shared.models import SellerCategory
-from shared.schemas.base import BaseSchema
+from shared.schemas.base import BaseSchema, ListQuery
 
 _NAME = validate.Length(min=1, max=120)
 
@@ -35,3 +35,10 @@ class SellerUpdate(BaseSchema):
     whatsapp_phone = fields.String(allow_none=True, validate=validate.Length(max=20))
     category = fields.Enum(SellerCategory, by_value=True)
     area = fields.String(validate=validate.Length(max=120))
+
+
+class SellerQuery(ListQuery):
+    q = fields.String(
+        load_default=None, validate=validate.Length(max=100),
+        metadata={"description": "Name or area (Arabic spelling variants match) or WhatsApp number."},
+    )

@@ -1,5 +1,6 @@
 """Sellers (shops): who may add, change, list and delete them."""
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,12 +11,38 @@ from shared.errors import Conflict, Forbidden
 from shared.models import Order, Role, Seller, SellerCategory, User
 from shared.phones import normalise_phone
 from shared.services.access import get_for, scoped
+from shared.services.customers import search_key_pattern
 from shared.services.pagination import Page, keyset_page
 
 
-def list_sellers(session: Session, user: User, *, limit: int, cursor: str | None) -> Page[Seller]:
+@dataclass
+class SellerFilter:
+    q: str | None = None
+
+
+def list_sellers(session: Session, user: User, filters: SellerFilter | None = None, *,
+                 limit: int, cursor: str | None) -> Page[Seller]:
+    """Newest first. `q` finds a shop by name or area (Arabic spelling variants match:
+    "احمد" finds "أحمد") or by WhatsApp number, typed any common way ("0944 111")."""
     stmt = scoped(sa.select(Seller), Seller, user)
+    if filters and (pattern := search_key_pattern(filters.q)):
+        stmt = stmt.where(Seller.search_key.like(pattern, escape="\\"))
     return keyset_page(session, stmt, Seller, limit=limit, cursor=cursor)
+
+
+def normalised(data: Mapping, *, phone_region: str) -> dict:
+    """The fields of `data` a shop keeps, as it keeps them (the WhatsApp phone in E.164).
+
+    create_seller and update_seller store what this returns; a form checking one field
+    as it is typed asks it too, so the person sees the same message before saving.
+
+    :raise Invalid: the WhatsApp phone is not a phone number.
+    """
+    fields = {name: data[name] for name in ("name", "category", "area") if name in data}
+    if "whatsapp_phone" in data:
+        fields["whatsapp_phone"] = normalise_phone(data["whatsapp_phone"], phone_region,
+                                                   field="whatsapp_phone")
+    return fields
 
 
 def create_seller(session: Session, user: User, data: Mapping, *, phone_region: str) -> Seller:
@@ -28,11 +55,12 @@ def create_seller(session: Session, user: User, data: Mapping, *, phone_region: 
     """
     if user.role not in (Role.seller, Role.coordinator, Role.admin):
         raise Forbidden(_l("Only sellers, coordinators and admins can add a shop."))
+    fields = normalised(data, phone_region=phone_region)
     seller = Seller(
-        name=data["name"],
-        whatsapp_phone=normalise_phone(data.get("whatsapp_phone"), phone_region, field="whatsapp_phone"),
-        category=data.get("category", SellerCategory.other),
-        area=data.get("area") or "",
+        name=fields["name"],
+        whatsapp_phone=fields.get("whatsapp_phone"),
+        category=fields.get("category", SellerCategory.other),
+        area=fields.get("area") or "",
         owner_id=user.id if user.role == Role.seller else None,
         coordinator_id=user.id if user.role == Role.coordinator else None,
     )
@@ -52,11 +80,11 @@ def update_seller(session: Session, seller: Seller, changes: Mapping, *, phone_r
     :raise Invalid: the WhatsApp phone is not a phone number.
     :raise Stale: the shop changed since it was read.
     """
+    changes = normalised(changes, phone_region=phone_region)
     if "name" in changes:
         seller.name = changes["name"]
     if "whatsapp_phone" in changes:
-        seller.whatsapp_phone = normalise_phone(changes["whatsapp_phone"], phone_region,
-                                                field="whatsapp_phone")
+        seller.whatsapp_phone = changes["whatsapp_phone"]
     if "category" in changes:
         seller.category = changes["category"]
     if "area" in changes:

@@ -1,0 +1,91 @@
+"""How the admin writes values for people: money, numbers and the names of statuses and kinds.
+
+Numbers follow the reader's locale (flask_babel); a currency is written as the WhatsApp
+texts write it (shared.services.whatsapp: "ل.ت" in Arabic, "TRY" in English). The
+labels are the API's values in the reader's language.
+"""
+from decimal import Decimal
+
+from flask_babel import format_decimal
+from flask_babel import lazy_pgettext as _p
+
+from admin.language import chosen
+from shared.i18n import status_label
+from shared.models import Language
+from shared.services.whatsapp import CURRENCY_NAMES
+
+
+def money(amount: Decimal | None, currency: str) -> str:
+    """'1,250.00 ل.ت' in Arabic, '1,250.00 TRY' in English; '' for no amount."""
+    if amount is None:
+        return ""
+    name = CURRENCY_NAMES[Language(chosen())].get(currency, currency)
+    return f"{format_decimal(amount, format='#,##0.00')} {name}"
+
+
+def number(value) -> str:
+    return format_decimal(value)
+
+
+LABELS = {
+    "payment_status": {
+        "unpaid": _p("payment status", "unpaid"),
+        "partially_paid": _p("payment status", "partly paid"),
+        "paid": _p("payment status", "paid"),
+        "refunded": _p("payment status", "refunded"),
+    },
+    "channel": {
+        "whatsapp": _p("channel", "WhatsApp"),
+        "facebook": _p("channel", "Facebook"),
+        "phone": _p("channel", "phone call"),
+        "in_person": _p("channel", "in person"),
+        "api": _p("channel", "an app"),
+    },
+    "category": {
+        "food": _p("category", "food"),
+        "clothing": _p("category", "clothing"),
+        "cosmetics": _p("category", "cosmetics"),
+        "handicrafts": _p("category", "handicrafts"),
+        "other": _p("category", "other"),
+    },
+    "method": {
+        "cash": _p("payment method", "cash"),
+        "transfer": _p("payment method", "transfer"),
+        "other": _p("payment method", "other"),
+    },
+    "language": {"ar": "العربية", "en": "English"},
+    # What the button moving an order to a status says.
+    "move": {
+        "confirmed": _p("order action", "Confirm"),
+        "purchased": _p("order action", "Mark purchased"),
+        "delivered": _p("order action", "Mark delivered"),
+        "cancelled": _p("order action", "Cancel the order"),
+    },
+}
+
+
+def label(kind: str, value) -> str:
+    """A value of kind `kind` ("status", "payment_status", "channel"...) as a person reads it."""
+    value = getattr(value, "value", value)
+    if kind == "status":
+        return status_label(value)
+    return LABELS[kind].get(value, value)
+
+
+def options(kind: str, values) -> list[tuple[str, str]]:
+    """[(value, label)] for a <select> of `values` of kind `kind`."""
+    return [(getattr(value, "value", value), label(kind, value)) for value in values]
+
+
+def role_option(role: str) -> tuple[str, str]:
+    from admin.navigation import role_label
+
+    return role, str(role_label(role))
+
+
+def init_app(bp) -> None:
+    bp.add_app_template_filter(money, "money")
+    bp.add_app_template_filter(number, "number")
+    bp.add_app_template_global(label, "label")
+    bp.add_app_template_global(options, "options")
+    bp.add_app_template_filter(role_option, "role_option")
