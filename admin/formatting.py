@@ -7,7 +7,7 @@ labels are the API's values in the reader's language.
 from decimal import Decimal
 
 from flask_babel import format_decimal
-from flask_babel import lazy_pgettext as _p
+from flask_babel import lazy_pgettext
 
 from admin.language import chosen
 from shared.i18n import status_label
@@ -29,37 +29,37 @@ def number(value) -> str:
 
 LABELS = {
     "payment_status": {
-        "unpaid": _p("payment status", "unpaid"),
-        "partially_paid": _p("payment status", "partly paid"),
-        "paid": _p("payment status", "paid"),
-        "refunded": _p("payment status", "refunded"),
+        "unpaid": lazy_pgettext("payment status", "unpaid"),
+        "partially_paid": lazy_pgettext("payment status", "partly paid"),
+        "paid": lazy_pgettext("payment status", "paid"),
+        "refunded": lazy_pgettext("payment status", "refunded"),
     },
     "channel": {
-        "whatsapp": _p("channel", "WhatsApp"),
-        "facebook": _p("channel", "Facebook"),
-        "phone": _p("channel", "phone call"),
-        "in_person": _p("channel", "in person"),
-        "api": _p("channel", "an app"),
+        "whatsapp": lazy_pgettext("channel", "WhatsApp"),
+        "facebook": lazy_pgettext("channel", "Facebook"),
+        "phone": lazy_pgettext("channel", "phone call"),
+        "in_person": lazy_pgettext("channel", "in person"),
+        "api": lazy_pgettext("channel", "an app"),
     },
     "category": {
-        "food": _p("category", "food"),
-        "clothing": _p("category", "clothing"),
-        "cosmetics": _p("category", "cosmetics"),
-        "handicrafts": _p("category", "handicrafts"),
-        "other": _p("category", "other"),
+        "food": lazy_pgettext("category", "food"),
+        "clothing": lazy_pgettext("category", "clothing"),
+        "cosmetics": lazy_pgettext("category", "cosmetics"),
+        "handicrafts": lazy_pgettext("category", "handicrafts"),
+        "other": lazy_pgettext("category", "other"),
     },
     "method": {
-        "cash": _p("payment method", "cash"),
-        "transfer": _p("payment method", "transfer"),
-        "other": _p("payment method", "other"),
+        "cash": lazy_pgettext("payment method", "cash"),
+        "transfer": lazy_pgettext("payment method", "transfer"),
+        "other": lazy_pgettext("payment method", "other"),
     },
     "language": {"ar": "العربية", "en": "English"},
     # What the button moving an order to a status says.
     "move": {
-        "confirmed": _p("order action", "Confirm"),
-        "purchased": _p("order action", "Mark purchased"),
-        "delivered": _p("order action", "Mark delivered"),
-        "cancelled": _p("order action", "Cancel the order"),
+        "confirmed": lazy_pgettext("order action", "Confirm"),
+        "purchased": lazy_pgettext("order action", "Mark purchased"),
+        "delivered": lazy_pgettext("order action", "Mark delivered"),
+        "cancelled": lazy_pgettext("order action", "Cancel the order"),
     },
 }
 
