@@ -53,7 +53,7 @@ class NewSeller(View):
             data = parse(create_schema)
             seller = sellers.create_seller(db.session, current_user, data, phone_region=_region())
         except (ma.ValidationError, Invalid) as error:
-            return _form(None, request.form, errors=field_errors(error), code=422)
+            return _form(None, request.form, errors=_every_error(error), code=422)
         return redirect(url_for(".seller", seller_id=seller.id, saved=1), 303)
 
 
@@ -70,7 +70,7 @@ class SellerPage(View):
             changes = parse(update_schema)
             sellers.update_seller(db.session, seller, changes, phone_region=_region())
         except (ma.ValidationError, Invalid) as error:
-            return _form(seller, request.form, errors=field_errors(error), code=422)
+            return _form(seller, request.form, errors=_every_error(error), code=422)
         return redirect(url_for(".seller", seller_id=seller.id, saved=1), 303)
 
 
@@ -88,6 +88,18 @@ class SellerCheck(View):
         except (ma.ValidationError, Invalid) as error:
             messages = field_errors(error).get(field, [])
         return render("admin/_field_error.html", name=field, messages=messages)
+
+
+def _every_error(error: ma.ValidationError | Invalid) -> dict:
+    """The schema's messages, and the service's for the fields the schema let through (a
+    bad WhatsApp number is said at once, not after the name is fixed)."""
+    errors = field_errors(error)
+    if isinstance(error, ma.ValidationError) and isinstance(error.valid_data, dict):
+        try:
+            sellers.normalised(error.valid_data, phone_region=_region())
+        except Invalid as invalid:
+            errors.update(field_errors(invalid))
+    return errors
 
 
 def _values(seller) -> dict:

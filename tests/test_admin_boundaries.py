@@ -69,3 +69,35 @@ def test_every_text_in_the_admin_templates_is_in_the_catalogue():
 
     assert in_templates, "no text found: is the jinja2 extractor installed?"
     assert in_templates - in_catalogue == set()
+
+
+def test_admin_ends_a_transaction_only_in_its_conventions():
+    """One commit per request, in admin.conventions.View: no view commits or rolls back itself."""
+    found = [f"{path}:{node.lineno}: {ast.unparse(node.func)}()"
+             for path, tree in _trees() if path.name != "conventions.py" for node in ast.walk(tree)
+             if isinstance(node, ast.Call)
+             and (node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", ""))
+             in ("commit", "rollback")]
+
+    assert found == [], "admin views end their transaction through admin.conventions.View"
+
+
+def test_every_admin_url_is_served_by_a_view_that_commits_once(app):
+    from admin.conventions import View
+
+    endpoints = [rule.endpoint for rule in app.url_map.iter_rules()
+                 if rule.endpoint.startswith("admin.") and rule.endpoint != "admin.static"]
+
+    assert len(endpoints) > 10
+    for endpoint in endpoints:
+        assert issubclass(app.view_functions[endpoint].view_class, View), endpoint
+
+
+def test_the_admin_blueprint_refuses_a_plain_function_view():
+    import pytest
+
+    from admin.conventions import Blueprint
+
+    blueprint = Blueprint("elsewhere", __name__)
+    with pytest.raises(TypeError, match="admin.conventions.View"):
+        blueprint.add_url_rule("/x", "x", lambda: "")
