@@ -577,3 +577,21 @@ def test_a_coordinator_cannot_reach_an_account(client):
     response = client.post(f"/admin/users/{other.id}/active", data={"active": "0",
                                                                     "csrf_token": csrf_token(client, "/admin/")})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/sellers", "/admin/sellers/new", "/admin/sellers/{seller}",
+                                  "/admin/orders", "/admin/orders/{order}", "/admin/market-runs",
+                                  "/admin/market-runs/{run}", "/admin/users", "/admin/users/new",
+                                  "/admin/users/{user}"])
+def test_arabic_pages_have_no_english_text_left(client, shop, run, path):
+    from tests.test_admin import _visible_text
+
+    admin = UserFactory(role=Role.admin, language=Language.ar)
+    _as(client, admin)
+    path = path.format(seller=shop["seller"].id, order=shop["order"].id, run=run.id, user=admin.id)
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    text = _visible_text(_html(response))
+    assert re.findall(r"[A-Za-z]+", re.sub(r"\bTRY\b", "", text)) == [], path

@@ -49,3 +49,26 @@ def test_a_shop_without_orders_is_deleted_with_its_catalogue(client, auth):
     assert response.status_code == 204
     assert client.get(f"/api/v1/sellers/{shop_id}", headers=headers).status_code == 404
     assert client.get(f"/api/v1/products/{product_id}", headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("q", ["ابو خليل", "أبو", "sarmada", "0944 200 001", "٠٩٤٤٢٠٠٠٠١"])
+def test_sellers_are_found_by_name_area_or_whatsapp_number(client, auth, q):
+    zeina = UserFactory(role=Role.coordinator)
+    found = SellerFactory(owner=None, coordinator=zeina, name="مطعم أبو خليل", area="Sarmada",
+                          whatsapp_phone="+963944200001")
+    SellerFactory(owner=None, coordinator=zeina, name="بوتيك ياسمين", area="Azaz", whatsapp_phone="+963944200003")
+
+    response = client.get("/api/v1/sellers", query_string={"q": q}, headers=auth(zeina))
+
+    assert response.status_code == 200
+    assert [seller["id"] for seller in response.json] == [found.id]
+
+
+def test_a_renamed_shop_is_found_by_its_new_name(client, auth):
+    seller = SellerFactory(name="Old name")
+    headers = auth(seller.owner)
+    client.patch(f"/api/v1/sellers/{seller.id}", json={"name": "حلويات السعادة"}, headers=headers)
+
+    response = client.get("/api/v1/sellers", query_string={"q": "السعاده"}, headers=headers)
+
+    assert [found["id"] for found in response.json] == [seller.id]
