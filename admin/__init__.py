@@ -1,7 +1,10 @@
 """The HTMX admin (/admin): server-rendered pages over the same services as the API.
 
-Views parse, call a service in `shared/`, and render (`admin.rendering.render`): a whole
-page, or for an htmx request one block of the same template. No rule lives here.
+Views parse with the API's schemas, call a service in `shared/`, and render
+(`admin.rendering.render`): a whole page, or for an htmx request one block of the same
+template. Each URL is an `admin.conventions.View` (one commit per request). Sections:
+views.py (login, language, dashboard), sellers.py, orders.py, market_runs.py, users.py.
+No rule lives here.
 """
 from flask import Flask
 

@@ -595,3 +595,20 @@ def test_arabic_pages_have_no_english_text_left(client, shop, run, path):
     assert response.status_code == 200
     text = _visible_text(_html(response))
     assert re.findall(r"[A-Za-z]+", re.sub(r"\bTRY\b", "", text)) == [], path
+
+
+def test_the_market_runs_list_runs_the_same_queries_for_one_or_many_shops(client, count_queries):
+    zeina = UserFactory(role=Role.coordinator)
+    MarketRunFactory(seller=SellerFactory(owner=None, coordinator=zeina))
+    _as(client, zeina)
+    client.get("/admin/market-runs")
+
+    with count_queries() as one:
+        assert client.get("/admin/market-runs", headers=FRAGMENT).status_code == 200
+    zeina = db.session.get(User, zeina.id)
+    for _ in range(5):
+        MarketRunFactory(seller=SellerFactory(owner=None, coordinator=zeina))
+    with count_queries() as many:
+        assert client.get("/admin/market-runs", headers=FRAGMENT).status_code == 200
+
+    assert many.count == one.count
