@@ -15,12 +15,16 @@ from shared.models import Language
 from shared.services.whatsapp import CURRENCY_NAMES
 
 
+def currency_name(currency: str) -> str:
+    """"ل.ت" in Arabic, "TRY" in English: as the WhatsApp texts write it."""
+    return CURRENCY_NAMES[Language(chosen())].get(currency, currency)
+
+
 def money(amount: Decimal | None, currency: str) -> str:
     """'1,250.00 ل.ت' in Arabic, '1,250.00 TRY' in English; '' for no amount."""
     if amount is None:
         return ""
-    name = CURRENCY_NAMES[Language(chosen())].get(currency, currency)
-    return f"{format_decimal(amount, format='#,##0.00')} {name}"
+    return f"{format_decimal(amount, format='#,##0.00')} {currency_name(currency)}"
 
 
 def number(value) -> str:
@@ -86,6 +90,7 @@ def role_option(role: str) -> tuple[str, str]:
 def init_app(bp) -> None:
     bp.add_app_template_filter(money, "money")
     bp.add_app_template_filter(number, "number")
+    bp.add_app_template_filter(currency_name, "currency_name")
     bp.add_app_template_global(label, "label")
     bp.add_app_template_global(options, "options")
     bp.add_app_template_filter(role_option, "role_option")
