@@ -21,16 +21,18 @@ def list_sellers(session: Session, user: User, *, limit: int, cursor: str | None
 def create_seller(session: Session, user: User, data: Mapping, *, phone_region: str) -> Seller:
     """A seller user owns the shops it creates; a coordinator manages the client shops it creates.
 
-    `data`: name, whatsapp_phone, category, area.
+    `data`: name, whatsapp_phone, category, area, phone_region (the country local phone
+    numbers are read in; `phone_region`, the server's default, when left out).
 
     :raise Forbidden: a promoter (promoters work on jobs, not shops).
     :raise Invalid: the WhatsApp phone is not a phone number.
     """
     if user.role not in (Role.seller, Role.coordinator, Role.admin):
         raise Forbidden(_l("Only sellers, coordinators and admins can add a shop."))
+    region = data.get("phone_region") or phone_region
     seller = Seller(
-        name=data["name"],
-        whatsapp_phone=normalise_phone(data.get("whatsapp_phone"), phone_region, field="whatsapp_phone"),
+        name=data["name"], phone_region=region,
+        whatsapp_phone=normalise_phone(data.get("whatsapp_phone"), region, field="whatsapp_phone"),
         category=data.get("category", SellerCategory.other),
         area=data.get("area") or "",
         owner_id=user.id if user.role == Role.seller else None,
@@ -46,16 +48,20 @@ def get_seller(session: Session, user: User, seller_id: str, *, for_update: bool
     return get_for(session, user, Seller, seller_id, for_update=for_update)
 
 
-def update_seller(session: Session, seller: Seller, changes: Mapping, *, phone_region: str) -> Seller:
-    """Change name, whatsapp_phone, category and/or area (only those present in `changes`).
+def update_seller(session: Session, seller: Seller, changes: Mapping) -> Seller:
+    """Change name, whatsapp_phone, category, area and/or phone_region (only those present
+    in `changes`). A WhatsApp phone without a country code is read in the shop's country,
+    the new one when phone_region changes too; numbers already stored stay as they are.
 
     :raise Invalid: the WhatsApp phone is not a phone number.
     :raise Stale: the shop changed since it was read.
     """
     if "name" in changes:
         seller.name = changes["name"]
+    if "phone_region" in changes:
+        seller.phone_region = changes["phone_region"]
     if "whatsapp_phone" in changes:
-        seller.whatsapp_phone = normalise_phone(changes["whatsapp_phone"], phone_region,
+        seller.whatsapp_phone = normalise_phone(changes["whatsapp_phone"], seller.phone_region,
                                                 field="whatsapp_phone")
     if "category" in changes:
         seller.category = changes["category"]
