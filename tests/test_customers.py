@@ -256,3 +256,57 @@ def test_coordinator_sees_only_its_clients_customers(client, auth):
     response = client.get(URL, headers=auth(coordinator))
     assert response.status_code == 200
     assert [c["id"] for c in response.json] == [mine.id]
+
+
+# --- phones from two countries -------------------------------------------------------------
+
+
+def test_a_local_turkish_number_in_a_turkish_shop_is_stored_in_full(client, auth):
+    seller = SellerFactory(phone_region="TR")
+
+    response = client.post(URL, json={"name": "Hiba", "phone": "0532 123 45 67"}, headers=auth(seller.owner))
+
+    assert response.status_code == 201
+    assert response.json["phone"] == "+905321234567"
+
+
+def test_the_same_local_number_in_a_syrian_shop_is_refused_with_a_syrian_example(client, auth):
+    seller = SellerFactory(phone_region="SY")
+
+    response = client.post(URL, json={"name": "Hiba", "phone": "0532 123 45 67"}, headers=auth(seller.owner))
+
+    assert response.status_code == 422
+    assert "+963 944 567 890" in response.json["errors"]["phone"][0]
+
+
+def test_an_error_shows_an_example_number_of_the_shops_country(client, auth):
+    seller = SellerFactory(phone_region="TR")
+
+    response = client.post(URL, json={"name": "Hiba", "phone": "not a phone"}, headers=auth(seller.owner))
+
+    assert response.status_code == 422
+    assert "+90 501 234 56 78" in response.json["errors"]["phone"][0]
+
+
+def test_an_order_typed_with_a_local_turkish_number_finds_its_customer(client, auth):
+    seller = SellerFactory(phone_region="TR")
+    hiba = CustomerFactory(seller=seller, phone="+905321234567")
+    product = ProductFactory(seller=seller)
+
+    response = client.post("/api/v1/orders", headers=auth(seller.owner), json={
+        "customer": {"name": "Hiba", "phone": "0532 123 45 67"},
+        "lines": [{"product_id": product.id, "quantity": 1}]})
+
+    assert response.status_code == 201
+    assert response.json["customer"]["id"] == hiba.id
+
+
+def test_a_customers_phone_change_is_read_in_the_shops_country(client, auth):
+    customer = CustomerFactory(seller=SellerFactory(phone_region="TR"))
+
+    response = client.patch(f"{URL}/{customer.id}", json={"phone": "0532 123 45 67"},
+                            headers=auth(customer.seller.owner))
+
+    assert response.status_code == 200
+    assert response.json["phone"] == "+905321234567"
+
