@@ -37,10 +37,11 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern that finds `text` anywhere, with % and _ taken literally (ESCAPE '\\')."""
+def like_pattern(text: str, *, at_end: bool = False) -> str:
+    """A LIKE pattern that finds `text` anywhere (or, `at_end`, only at the end), with % and _
+    taken literally (ESCAPE '\\')."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{escaped}" if at_end else f"%{escaped}%"
 
 
 # Invisible characters that change how the text AROUND them is shown: the bidirectional

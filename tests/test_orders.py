@@ -524,12 +524,15 @@ def test_list_q_searches_customer_name_arabic_folded_and_phone(client, auth, q):
 
 @pytest.mark.parametrize("q", ["19", "#19", "١٩"])
 def test_an_order_is_found_by_its_number(client, auth, q):
+    """A short number is an order's number, or the last digits of its customer's phone."""
     seller = SellerFactory()
     product = ProductFactory(seller=seller)
     customer = CustomerFactory(seller=seller, phone="+963944000123")
     wanted = order_with_lines(seller, [(product, 1)], customer=customer, number=19)
     order_with_lines(seller, [(product, 1)], customer=customer, number=20)
     order_with_lines(seller, [(product, 1)], customer=customer, number=119)
+    middle = CustomerFactory(seller=seller, phone="+963944190123")  # 19 inside, not at the end
+    order_with_lines(seller, [(product, 1)], customer=middle, number=21)
 
     response = client.get(URL, query_string={"q": q}, headers=auth(seller.owner))
 

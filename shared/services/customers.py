@@ -30,18 +30,27 @@ class CustomerFilter:
     q: str | None = None
 
 
+# A number of at most this many digits is the end of a phone number people remember (or,
+# for orders, an order's number), not a piece of one: "2233" finds +905321112233 only.
+LAST_DIGITS = 4
+
+
 def search_key_pattern(q: str | None) -> str | None:
     """The LIKE pattern `q` means against Customer.search_key, or None when `q` is blank.
 
-    A query that looks like a phone number ('0944 111-222', '+90 532…', '00963…', or
-    just its last digits '22 33') is compacted and stripped of its leading zeros, so it
-    finds the number stored as +963944111222 however it was written.
+    A query that looks like a phone number ('0944 111-222', '+90 532…', '00963…') is
+    compacted and stripped of its leading zeros, so it finds the number stored as
+    +963944111222 however it was written; up to LAST_DIGITS digits ('22 33') are the
+    phone's last digits. Anything else is a name, folded (Arabic spelling variants match).
     """
     if not q or not q.strip():
         return None
-    compact = ascii_digits(q).translate(_PHONE_TYPING)
-    if compact.lstrip("+").isdigit():
-        return like_pattern(compact.lstrip("+").lstrip("0") or "0")
+    compact = ascii_digits(q).translate(_PHONE_TYPING).lstrip("#")
+    digits = compact.lstrip("+")
+    if digits.isdigit():
+        if len(digits) <= LAST_DIGITS:
+            return like_pattern(digits, at_end=True)
+        return like_pattern(digits.lstrip("0") or "0")
     key = fold(q)
     return like_pattern(key) if key else None
 
