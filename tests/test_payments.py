@@ -12,7 +12,7 @@ from shared.models import Order, OrderStatus, Payment, User
 from shared.services import orders
 from shared.money import MAX_AMOUNT
 from shared.services.payments import add_payment, add_refund
-from tests.factories import CustomerFactory, ProductFactory, order_with_lines
+from tests.factories import CustomerFactory, ProductFactory, SellerFactory, order_with_lines
 
 URL = "/api/v1/orders/{}/{}"
 
@@ -460,3 +460,14 @@ def test_credit_of_another_customer_is_refused(client, auth, two_orders):
 
     assert response.status_code == 422
     assert "from_order_id" in response.json["errors"]
+
+
+def test_credit_from_another_shops_order_is_not_found(client, auth, two_orders):
+    first, second = two_orders
+    foreign = order_with_lines(SellerFactory(), [(ProductFactory(), 1)], status=OrderStatus.delivered)
+
+    response = client.post(URL.format(second.id, "credit"), json={"from_order_id": foreign.id},
+                           headers=auth(first.seller.owner))
+
+    assert response.status_code == 404
+    assert db.session.get(Order, second.id).amount_paid == Decimal("0.00")

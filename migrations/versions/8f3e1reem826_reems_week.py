@@ -94,8 +94,11 @@ def upgrade():
                       for run_id, currency, amount in lump_sums])
     with op.batch_alter_table('market_runs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_market_runs_run_date'), ['run_date'], unique=False)
-        batch_op.drop_column('currency')
-        batch_op.drop_column('actual_cost')
+    # Never a batch copy of market_runs: on SQLite it drops the old table, and with foreign
+    # keys on that unlinks every order from its run and deletes the run's costs (ON DELETE).
+    # ALTER TABLE ... DROP COLUMN needs SQLite 3.35 (2021).
+    op.drop_column('market_runs', 'currency')
+    op.drop_column('market_runs', 'actual_cost')
 
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.add_column(sa.Column('returned_quantity', sa.Integer(), server_default='0', nullable=False))
@@ -125,8 +128,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('sellers', schema=None) as batch_op:
-        batch_op.drop_column('phone_region')
+    # Columns of sellers and order_lines are dropped in place: a batch copy of a parent
+    # table deletes its children on SQLite (ON DELETE CASCADE) when it drops the old one.
+    op.drop_column('sellers', 'phone_region')
 
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_payments_linked_order_id_orders'), type_='foreignkey')
@@ -138,24 +142,28 @@ def downgrade():
         batch_op.drop_column('rate')
         batch_op.drop_column('order_amount')
 
-    with op.batch_alter_table('order_lines', schema=None) as batch_op:
-        batch_op.drop_column('returned_quantity')
+    op.drop_column('order_lines', 'returned_quantity')
 
-    # A run of several currencies keeps one of them (its first lump sum's, or TRY), and
-    # the costs and lump sum in that currency: the old schema had room for no more.
+    # A run of several currencies keeps one of them (its costs', lump sums' or orders',
+    # else TRY), and the costs and lump sum in that currency: the old schema had room for
+    # no more.
+    # Columns added in place (no batch copy of market_runs: see upgrade), the currency with
+    # a constant default so that it can be NOT NULL at once.
     with op.batch_alter_table('market_runs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('actual_cost', sa.BIGINT(), nullable=True))
-        batch_op.add_column(sa.Column('currency', sa.VARCHAR(length=3), nullable=True))
         batch_op.drop_index(batch_op.f('ix_market_runs_run_date'))
-    op.execute("UPDATE market_runs SET currency = COALESCE((SELECT MIN(currency) FROM market_run_costs "
-               "WHERE market_run_costs.market_run_id = market_runs.id), 'TRY')")
+    op.add_column('market_runs', sa.Column('actual_cost', sa.BIGINT(), nullable=True))
+    op.add_column('market_runs', sa.Column('currency', sa.VARCHAR(length=3), server_default='TRY',
+                                           nullable=False))
+    op.execute("UPDATE market_runs SET currency = COALESCE("
+               "(SELECT MIN(currency) FROM market_run_costs WHERE market_run_costs.market_run_id = market_runs.id), "
+               "(SELECT MIN(currency) FROM market_run_lump_sums "
+               "WHERE market_run_lump_sums.market_run_id = market_runs.id), "
+               "(SELECT MIN(currency) FROM orders WHERE orders.market_run_id = market_runs.id), 'TRY')")
     op.execute("UPDATE market_runs SET actual_cost = (SELECT amount FROM market_run_lump_sums "
                "WHERE market_run_lump_sums.market_run_id = market_runs.id "
                "AND market_run_lump_sums.currency = market_runs.currency)")
     op.execute("DELETE FROM market_run_costs WHERE currency <> (SELECT currency FROM market_runs "
                "WHERE market_runs.id = market_run_costs.market_run_id)")
-    with op.batch_alter_table('market_runs', schema=None) as batch_op:
-        batch_op.alter_column('currency', existing_type=sa.VARCHAR(length=3), nullable=False)
 
     with op.batch_alter_table('market_run_costs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('actual_cost', sa.BIGINT(), nullable=True))
