@@ -177,10 +177,12 @@ def _flush_or_duplicate(session: Session, seller_id: str, phone: str | None) -> 
             raise duplicate_phone(existing) from None
 
 
-def new_customer(session: Session, seller: Seller, data: Mapping, *, phone_field: str = "phone") -> Customer:
+def new_customer(session: Session, seller: Seller, data: Mapping, *, phone_region: str | None = None,
+                 phone_field: str = "phone") -> Customer:
     """A customer of `seller` from `data` (name, phone, area, notes, language), added to the
     session but not checked against the shop's other phones: see create_customer. A phone
-    without a country code is read in the shop's country."""
+    without a country code is read in the shop's country (`phone_region` is unused: see
+    create_customer)."""
     customer = Customer(
         seller=seller, name=data["name"],
         phone=normalise_phone(data.get("phone"), seller.phone_region, field=phone_field),
@@ -191,10 +193,13 @@ def new_customer(session: Session, seller: Seller, data: Mapping, *, phone_field
     return customer
 
 
-def create_customer(session: Session, user: User, data: Mapping) -> CustomerWithBalances:
+def create_customer(session: Session, user: User, data: Mapping, *,
+                    phone_region: str | None = None) -> CustomerWithBalances:
     """`data`: seller_id (optional with one shop), name, phone, area, notes, language.
 
     A phone without a country code is read in the shop's country (Seller.phone_region).
+    `phone_region` is unused since shops have a country of their own; it is accepted so
+    that callers written before keep working, and can go once none passes it.
 
     :raise Conflict: the shop already has a customer with this phone (`existing_customer_id`).
     """
@@ -206,8 +211,10 @@ def create_customer(session: Session, user: User, data: Mapping) -> CustomerWith
     return _with_balances(session, [customer])[0]
 
 
-def update_customer(session: Session, customer: Customer, changes: Mapping) -> CustomerWithBalances:
-    """Change name, phone, area, notes and/or language (a phone read in the shop's country).
+def update_customer(session: Session, customer: Customer, changes: Mapping, *,
+                    phone_region: str | None = None) -> CustomerWithBalances:
+    """Change name, phone, area, notes and/or language (a phone read in the shop's country;
+    `phone_region` is unused, see create_customer).
 
     :raise Conflict: another customer of the shop has the phone.
     :raise Stale: the customer changed since it was read.

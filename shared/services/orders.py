@@ -242,12 +242,13 @@ def _total(order: Order) -> Decimal:
     return total
 
 
-def create_order(session: Session, user: User, data: Mapping) -> Order:
+def create_order(session: Session, user: User, data: Mapping, *, phone_region: str | None = None) -> Order:
     """Place an order at today's catalogue prices, numbered next in its shop.
 
     `data`: seller_id (optional when the user works for one shop), customer_id or
     customer {name, phone, area, language}, lines [{product_id, quantity}], channel, note.
-    A typed phone without a country code is read in the shop's country (phone_region).
+    A typed phone without a country code is read in the shop's country (Seller.phone_region;
+    the `phone_region` argument is unused, as in customers.create_customer).
 
     :raise Invalid: unknown, foreign, unavailable or other-currency product; unknown customer.
     """

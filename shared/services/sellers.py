@@ -48,10 +48,12 @@ def get_seller(session: Session, user: User, seller_id: str, *, for_update: bool
     return get_for(session, user, Seller, seller_id, for_update=for_update)
 
 
-def update_seller(session: Session, seller: Seller, changes: Mapping) -> Seller:
+def update_seller(session: Session, seller: Seller, changes: Mapping, *,
+                  phone_region: str | None = None) -> Seller:
     """Change name, whatsapp_phone, category, area and/or phone_region (only those present
     in `changes`). A WhatsApp phone without a country code is read in the shop's country,
     the new one when phone_region changes too; numbers already stored stay as they are.
+    The `phone_region` argument is unused (as in customers.create_customer).
 
     :raise Invalid: the WhatsApp phone is not a phone number.
     :raise Stale: the shop changed since it was read.
