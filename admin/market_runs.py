@@ -21,7 +21,8 @@ from shared.services import market_runs, sellers
 query_schema, create_schema = MarketRunQuery(), MarketRunCreate()
 update_schema, bought_schema = MarketRunUpdate(), MarketRunBought()
 SHOPS_IN_A_MENU = 50
-COST = "cost-"  # a product's cost box is named cost-<product id>
+COST = "cost-"  # a product's cost box: cost-<currency>-<product id>
+LUMP = "lump-"  # a currency's lump sum box: lump-<currency>
 
 
 @bp.view("/market-runs", "market_runs")
@@ -85,12 +86,21 @@ class MarketRunCosts(View):
 
 
 def _cost_changes(form: MultiDict) -> dict:
-    """The form's boxes in the shape of MarketRunUpdate: {"costs": [...], "actual_cost"}."""
-    costs = [{"product_id": key.removeprefix(COST), "actual_cost": value.strip() or None}
-             for key, value in form.items() if key.startswith(COST)]
+    """The form's boxes in the shape of MarketRunUpdate: {"costs": [...], "lump_sums": [...]}.
+
+    A product's box is `cost-<currency>-<product id>` (a product may be on the list in two
+    currencies); a currency's lump sum is `lump-<currency>`. An emptied box removes it.
+    """
+    costs = []
+    for key, value in form.items():
+        if key.startswith(COST):
+            currency, _, product_id = key.removeprefix(COST).partition("-")
+            costs.append({"product_id": product_id, "currency": currency, "cost": value.strip() or None})
+    lumps = [{"currency": key.removeprefix(LUMP), "amount": value.strip() or None}
+             for key, value in form.items() if key.startswith(LUMP)]
     changes = {"costs": costs} if costs else {}
-    if "actual_cost" in form:
-        changes["actual_cost"] = form["actual_cost"].strip() or None
+    if lumps:
+        changes["lump_sums"] = lumps
     return changes
 
 
@@ -102,8 +112,16 @@ def _cost_errors(error, typed: dict) -> dict:
         errors.pop("costs", None)
         for index, messages in nested.items():
             if isinstance(index, int) and index < len(typed.get("costs", [])):
-                product_id = typed["costs"][index]["product_id"]
-                errors[COST + product_id] = field_errors(ma.ValidationError({"x": messages}))["x"]
+                cost = typed["costs"][index]
+                box = f"{COST}{cost['currency']}-{cost['product_id']}"
+                errors[box] = field_errors(ma.ValidationError({"x": messages}))["x"]
+    lumps = error.messages.get("lump_sums") if isinstance(error, ma.ValidationError) else None
+    if isinstance(lumps, dict):
+        errors.pop("lump_sums", None)
+        for index, messages in lumps.items():
+            if isinstance(index, int) and index < len(typed.get("lump_sums", [])):
+                box = LUMP + typed["lump_sums"][index]["currency"]
+                errors[box] = field_errors(ma.ValidationError({"x": messages}))["x"]
     return errors
 
 
@@ -117,8 +135,8 @@ class MarketRunBoughtView(View):
             data = parse(bought_schema)
         except ma.ValidationError as error:
             return _page(run, code=422, errors=field_errors(error), typed=request.form)
-        run = market_runs.mark_bought(db.session, current_user, run.row, actual_cost=data["actual_cost"],
-                                      bought_at=data["bought_at"])
+        run = market_runs.mark_bought(db.session, current_user, run.row, costs=data["costs"],
+                                      lump_sums=data["lump_sums"], bought_at=data["bought_at"])
         return _done(run)
 
 

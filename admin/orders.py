@@ -104,7 +104,8 @@ def _page(order, *, code: int = 200, errors=None, typed=None, paid: bool = False
     message = whatsapp.order_message(db.session, user, order.id)
     return render(
         "admin/order.html", block="order", code=code, order=order, errors=errors or {},
+        figures=orders.with_figures(order).figures,
         next_statuses=ALLOWED[order.status], history=orders.history(order),
-        payments=payments.list_payments(order), whatsapp=message, methods=list(PaymentMethod),
+        payments=payments.list_payments(order), whatsapp=message, methods=[m for m in PaymentMethod if m != PaymentMethod.credit],
         typed=typed or {}, paid=paid,
     )

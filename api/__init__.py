@@ -28,7 +28,8 @@ def init_app(app) -> None:
                 "Errors are RFC 9457 problem details, their texts in Arabic or English: "
                 "the best of Accept-Language (ar, en), else the user's language, else "
                 "English; Content-Language says which. Lists are newest first with cursor "
-                "pagination (Link rel=\"next\"). POSTs accept Idempotency-Key; reads "
+                "pagination (Link rel=\"next\"). Every change (POST, PATCH, DELETE) "
+                "accepts Idempotency-Key, so a retry on a bad network is safe; reads "
                 "answer ETag and honour If-None-Match; changes honour If-Match."
             ),
         },

@@ -5,8 +5,9 @@ Each is one mechanism for the whole API, so a new resource gets them by using
 `Blueprint` and `View` from here and returning `page_response(page)` from its list view.
 """
 import hashlib
+import json
 from datetime import timedelta
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Response, current_app, g, request
 from flask.views import MethodView
@@ -24,11 +25,14 @@ from shared.problems import STALE_READ, problem
 
 API_PREFIX = "/api/"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+KEYED_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,
-    "description": "Any unique string (a UUID). A retry with the same key returns the first "
-                   "response and creates nothing new; the key is kept 24 hours.",
+    "description": "Any unique string (a UUID). A retry of the same request with the same key "
+                   "returns the first answer and changes nothing again; the same key on a "
+                   "different request is a 422. Only an answer that succeeded is kept (24 "
+                   "hours): after an error, fix the request and send it again with the same key.",
     "schema": {"type": "string", "maxLength": idempotency.MAX_KEY_LENGTH},
 }
 IF_MATCH = {
@@ -71,6 +75,7 @@ class Blueprint(SmorestBlueprint):
     def __init__(self, *args, public: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self._prepare_doc_cbks.append(self._prepare_conventions_doc)
+        self._prepare_doc_cbks.append(_document_idempotency_of_changes)
         self.before_request(require_json_body)
         if not public:
             self.before_request(require_token)
@@ -97,6 +102,13 @@ class Blueprint(SmorestBlueprint):
                     if getattr(schema, "many", False):
                         headers["Link"] = LINK_HEADER
         return doc
+
+
+def _document_idempotency_of_changes(doc, doc_info, *, method, **kwargs):
+    """PATCH, PUT and DELETE honour Idempotency-Key as POST does (claim_idempotency_key)."""
+    if method in ("patch", "put", "delete"):
+        doc.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+    return doc
 
 
 def require_json_body() -> None:
@@ -154,10 +166,31 @@ def add_etag(response: Response) -> Response:
 # --- Idempotency-Key ----------------------------------------------------------------
 
 
+def _canonical_body() -> bytes:
+    """The body's meaning: JSON parsed and written again with sorted keys and no spaces, so
+    `{ "amount" : "50" }` and `{"amount":"50"}` are one request. A body that is not JSON
+    counts as its bytes (the view refuses it anyway)."""
+    raw = request.get_data()
+    if not raw:
+        return b""
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return raw
+    return json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _canonical_query() -> bytes:
+    """The query string's meaning: its parameters, sorted, as urlencode writes them."""
+    pairs = parse_qsl(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    return urlencode(sorted(pairs)).encode()
+
+
 def _fingerprint() -> str:
+    """What a key's request means: method, path, parameters and body, not their spelling."""
     digest = hashlib.sha256()
-    for part in (request.method, request.path, request.query_string, request.get_data()):
-        digest.update(part if isinstance(part, bytes) else part.encode())
+    for part in (request.method.encode(), request.path.encode(), _canonical_query(), _canonical_body()):
+        digest.update(part)
         digest.update(b"\0")
     return digest.hexdigest()
 
@@ -171,9 +204,14 @@ def _replay(row) -> Response:
 
 
 def claim_idempotency_key() -> Response | None:
-    """Before the view: replay a finished request with this key, or claim the key for this one."""
+    """Before the view: replay a finished request with this key, or claim the key for this one.
+
+    Every unsafe method (POST, PUT, PATCH, DELETE) honours the key. The claim is made in
+    the request's own transaction; a request that fails rolls it back with the rest, so
+    only an answer that succeeded is ever replayed.
+    """
     key = request.headers.get("Idempotency-Key")
-    if request.method != "POST" or not key or not request.path.startswith(API_PREFIX):
+    if request.method not in KEYED_METHODS or not key or not request.path.startswith(API_PREFIX):
         return None
     if not (current_user.is_authenticated and g.get("api_token")):
         return None  # anonymous POSTs (logging in) are not replayed: that would hand out tokens

@@ -1,5 +1,4 @@
 """Customers: the people a shop sells to, one per phone number, with their balances."""
-from flask import current_app
 from flask_login import current_user
 
 from api.conventions import Blueprint, View, check_if_match, page_response
@@ -16,10 +15,6 @@ EXAMPLE = {"name": "أم أحمد", "phone": "0944 111 222", "area": "Sarmada",
            "notes": "Ring twice", "language": "ar"}
 
 
-def _region() -> str:
-    return current_app.config["DEFAULT_PHONE_REGION"]
-
-
 @blp.route("")
 class Customers(View):
     @blp.arguments(CustomerQuery, location="query")
@@ -28,9 +23,10 @@ class Customers(View):
         """List customers
 
         Newest first. `q` searches names (ignoring Arabic spelling variants such as
-        أ/ا, ة/ه, ى/ي) and phone numbers (typed any way: `0944 111`). Each customer
-        shows `balances`: per currency, the totals of their delivered orders minus all
-        they paid (negative is credit).
+        أ/ا, ة/ه, ى/ي) and phone numbers (typed any way: `0944 111`, or the last
+        digits: `22 33`). Each customer shows `balances`: per currency, what they owe
+        on delivered orders, their deposits on orders not yet delivered, and their
+        credit (paid beyond what their orders are worth).
         """
         filters = customers.CustomerFilter(seller_id=query["seller_id"], q=query["q"])
         page = customers.list_customers(db.session, current_user, filters,
@@ -44,11 +40,12 @@ class Customers(View):
 
         The phone is stored in international form (`+963944111222`); spaces, dashes
         and Arabic-Indic digits are fine, and a number without a country code is read
-        as local. A shop has one customer per phone: a second one is a 409 whose
+        in the shop's country (its `phone_region`: `0532 123 45 67` is +905321234567
+        in a TR shop). A shop has one customer per phone: a second one is a 409 whose
         `existing_customer_id` names the customer who has it. `seller_id` may be left
         out when you work for exactly one shop.
         """
-        return customers.create_customer(db.session, current_user, data, phone_region=_region())
+        return customers.create_customer(db.session, current_user, data)
 
 
 @blp.route("/<customer_id>")
@@ -57,8 +54,8 @@ class CustomerById(View):
     def get(self, customer_id):
         """Get a customer
 
-        One customer of a shop you work for, with their balance per currency
-        (negative = credit), and an ETag for If-None-Match / If-Match.
+        One customer of a shop you work for, with their balances per currency (owed,
+        deposits, credit), and an ETag for If-None-Match / If-Match.
         """
         return customers.get_customer(db.session, current_user, customer_id)
 
@@ -71,7 +68,7 @@ class CustomerById(View):
         """
         customer = customers.get_customer(db.session, current_user, customer_id, for_update=True)
         check_if_match(customer_schema, customer)
-        return customers.update_customer(db.session, customer.row, changes, phone_region=_region())
+        return customers.update_customer(db.session, customer.row, changes)
 
     @blp.response(204)
     def delete(self, customer_id):

@@ -14,9 +14,9 @@ blp = Blueprint("market_runs", __name__, url_prefix="/api/v1/market-runs",
 
 market_run_schema = MarketRun()
 
-EXAMPLE = {"run_date": "2025-05-16", "currency": "TRY", "note": "Friday market"}
-COSTS_EXAMPLE = {"actual_cost": "50.00",
-                 "costs": [{"product_id": "01jd3k7a8b9c0d1e2f3g4h5j6k", "actual_cost": "420.00"}]}
+EXAMPLE = {"run_date": "2025-05-16", "note": "Friday market"}
+COSTS_EXAMPLE = {"costs": [{"product_id": "01jd3k7a8b9c0d1e2f3g4h5j6k", "cost": "420.00"}],
+                 "lump_sums": [{"currency": "TRY", "amount": "40.00"}]}
 ORDERS_EXAMPLE = {"order_ids": ["01jd3k9a8b9c0d1e2f3g4h5j6k"]}
 
 
@@ -27,8 +27,8 @@ class MarketRuns(View):
     def get(self, query):
         """List market runs
 
-        Newest first, each with its `revenue`, `cost`, `margin` and `order_count`.
-        Filter by `seller_id` and `status` (planned, bought).
+        Newest first, each with its `order_count` and, per currency, its `revenue`,
+        `cost` and `margin`. Filter by `seller_id` and `status` (planned, bought).
         """
         filters = market_runs.RunFilter(seller_id=query["seller_id"], status=query["status"])
         page = market_runs.list_market_runs(db.session, current_user, filters,
@@ -40,11 +40,11 @@ class MarketRuns(View):
     def post(self, data):
         """Plan a market run
 
-        Without `order_ids` the run takes every confirmed order of the shop that is in
-        no other run (in `currency`, which is needed only when those orders span
-        several currencies). With `order_ids`, each must be a confirmed order of the
-        shop in no other run, all in one currency. A run with nothing to buy is
-        refused (422). `seller_id` may be left out when you work for exactly one shop.
+        One market day, one run, whatever the currencies: without `order_ids` the run
+        takes every confirmed order of the shop that is in no other run (only those in
+        `currency`, if you name one). With `order_ids`, each must be a confirmed order
+        of the shop in no other run. A run with nothing to buy is refused (422).
+        `seller_id` may be left out when you work for exactly one shop.
         """
         return market_runs.create_market_run(db.session, current_user, data)
 
@@ -55,8 +55,8 @@ class MarketRunById(View):
     def get(self, run_id):
         """Get a market run
 
-        The run with its orders, recorded costs, revenue, cost and margin in the run's
-        currency.
+        The run with its orders, recorded costs and lump sums, and per currency its
+        revenue, cost and margin.
         """
         return market_runs.get_market_run(db.session, current_user, run_id)
 
@@ -65,10 +65,11 @@ class MarketRunById(View):
     def patch(self, changes, run_id):
         """Change a market run
 
-        Send only the fields to change. `costs` records what was actually paid per
-        product of the shopping list (one entry per product replaces the previous
-        one; a null `actual_cost` removes it); `actual_cost` is paid for the run as a
-        whole, on top of `costs`.
+        Send only the fields to change. `costs` records what was paid per product of
+        the shopping list, for its whole quantity, in the currency it is on the list in
+        (one entry per product replaces the previous one; a null `cost` removes it).
+        `lump_sums` records, per currency, what was paid without being split by product
+        (transport, bags, or the whole bill): it is added to the per-product costs.
         """
         run = market_runs.get_market_run(db.session, current_user, run_id, for_update=True)
         check_if_match(market_run_schema, run)
@@ -91,9 +92,10 @@ class MarketRunShoppingList(View):
     def get(self, run_id):
         """Get a run's shopping list
 
-        Each product once, with the quantity summed over the run's orders (cancelled
-        orders never count); `expected_cost` is what the customers pay for it at
-        their order prices, `actual_cost` what was recorded as paid at the market.
+        Per currency, each product once, with the quantity summed over the run's
+        orders (cancelled orders never count); `sale_value` is what the customers pay
+        for it at their order prices, `cost` what was recorded as paid at the market.
+        Each currency also shows its `lump_sum` and its total `cost`.
         """
         run = market_runs.get_market_run(db.session, current_user, run_id)
         return market_runs.shopping_list(db.session, run)
@@ -101,20 +103,21 @@ class MarketRunShoppingList(View):
 
 @blp.route("/<run_id>/bought")
 class MarketRunBoughtView(View):
-    @blp.arguments(MarketRunBought, required=False, example={"actual_cost": "50.00"})
+    @blp.arguments(MarketRunBought, required=False, example=COSTS_EXAMPLE)
     @blp.response(200, MarketRun)
     def post(self, data, run_id):
         """Mark a market run bought
 
         Every confirmed order of the run becomes `purchased` (recorded in its history
         with you as the actor); orders no longer confirmed, such as cancelled ones,
-        are skipped. A run can be marked bought once (409 after).
+        are skipped. What you paid may come with it, as in a change of the run:
+        per-product `costs` and/or `lump_sums` per currency. A run can be marked
+        bought once (409 after).
         """
         run = market_runs.get_market_run(db.session, current_user, run_id)
         data = data or {}
-        return market_runs.mark_bought(db.session, current_user, run.row,
-                                       actual_cost=data.get("actual_cost"),
-                                       bought_at=data.get("bought_at"))
+        return market_runs.mark_bought(db.session, current_user, run.row, costs=data.get("costs"),
+                                       lump_sums=data.get("lump_sums"), bought_at=data.get("bought_at"))
 
 
 @blp.route("/<run_id>/orders")
@@ -125,7 +128,7 @@ class MarketRunOrdersView(View):
         """Add orders to a market run
 
         Only while the run is planned. Each order must be a confirmed order of the
-        run's shop, in its currency, in no other run; orders already in this run are
+        run's shop in no other run, in any currency; orders already in this run are
         left as they are.
         """
         run = market_runs.get_market_run(db.session, current_user, run_id, for_update=True)

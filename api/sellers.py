@@ -13,7 +13,7 @@ blp = Blueprint("sellers", __name__, url_prefix="/api/v1/sellers",
 seller_schema = Seller()
 
 EXAMPLE = {"name": "ريم للتجميل", "whatsapp_phone": "+963944111222", "category": "cosmetics",
-           "area": "Idlib"}
+           "area": "Idlib", "phone_region": "SY"}
 
 
 @blp.route("")
@@ -37,8 +37,10 @@ class Sellers(View):
         """Add a seller
 
         A seller user owns the shops it adds; a coordinator manages the client shops
-        it adds (clients without an account of their own). `whatsapp_phone` is
-        normalised to E.164 (+963…); a number without a country code is read as Syrian.
+        it adds (clients without an account of their own). `phone_region` is the
+        country local phone numbers are read in (the server's default, SY, when left
+        out): `whatsapp_phone` and every customer's phone typed without a country code.
+        `whatsapp_phone` is stored as E.164 (+963…).
         """
         return sellers.create_seller(db.session, current_user, data,
                                        phone_region=current_app.config["DEFAULT_PHONE_REGION"])
@@ -54,17 +56,17 @@ class SellerById(View):
         """
         return sellers.get_seller(db.session, current_user, seller_id)
 
-    @blp.arguments(SellerUpdate, example={"area": "Sarmada"})
+    @blp.arguments(SellerUpdate, example={"area": "Gaziantep", "phone_region": "TR"})
     @blp.response(200, Seller)
     def patch(self, changes, seller_id):
         """Change a seller
 
-        Send only the fields to change.
+        Send only the fields to change. A new `phone_region` reads phone numbers typed
+        from now on; numbers already stored (E.164) stay as they are.
         """
         seller = sellers.get_seller(db.session, current_user, seller_id, for_update=True)
         check_if_match(seller_schema, seller)
-        return sellers.update_seller(db.session, seller, changes,
-                                       phone_region=current_app.config["DEFAULT_PHONE_REGION"])
+        return sellers.update_seller(db.session, seller, changes)
 
     @blp.response(204)
     def delete(self, seller_id):

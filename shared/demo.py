@@ -1,13 +1,20 @@
-"""The story's people as demo data: Reem's shop, Zeina and her five client pages."""
+"""The story's people as demo data: Reem's shop, Zeina and her five client pages.
+
+Reem's week as it really goes: orders in every status, last Thursday's market run in
+lira and dollars (per-product costs and a lump sum for transport), a deposit on an order
+not yet delivered, a lipstick given back and refunded, and a dollar order paid in lira at
+the rate Reem applied. Confirmed orders in both currencies wait for this week's run.
+"""
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from shared.models import (
-    Channel, Language, OrderStatus, PaymentMethod, Product, Role, Seller, SellerCategory, User,
+    Channel, Language, OrderStatus, PaymentMethod, Product, RefundReason, Role, Seller, SellerCategory,
+    User,
 )
-from shared.services import market_runs, orders, payments
+from shared.services import market_runs, orders, payments, returns
 from shared.services.accounts import hash_password
 from shared.services.customers import create_customer
 
@@ -27,6 +34,15 @@ REEM_PRODUCTS = [
     ("طلاء أظافر — Nail polish", "ألوان متعددة", "35.00"),
     ("عطر ورد جوري — Damask rose perfume", "٥٠ مل", "250.00"),
 ]
+# Imported perfume is priced in dollars, as the wholesaler sells it.
+REEM_DOLLAR_PRODUCTS = [
+    ("عطر فرنسي — French perfume", "١٠٠ مل، مستورد", "45.00"),
+]
+# What Reem paid at last Thursday's market, per product (for the whole quantity bought).
+LAST_RUN_COSTS = {0: "300.00", 1: "110.00", 2: "140.00", 6: "120.00", 7: "75.00", 9: "80.00",
+                  12: "30.00"}
+LAST_RUN_LUMP_SUM = ("TRY", "40.00")  # the minibus to the market and back
+DOLLAR_RATE = Decimal("34")  # lira per dollar, as Reem counted Hiba's cash
 
 ZEINA_CLIENTS = [
     ("مطعم أبو خليل — Abu Khalil restaurant", SellerCategory.food, "Sarmada", "+963944200001"),
@@ -57,16 +73,18 @@ REEM_ORDERS = [
     (0, [(3, 1)], Channel.in_person, OrderStatus.pending),
     (2, [(10, 4)], Channel.whatsapp, OrderStatus.pending),
     (1, [(4, 1)], Channel.whatsapp, OrderStatus.cancelled),
+    (3, [(12, 1)], Channel.whatsapp, OrderStatus.delivered),  # in dollars, paid in lira
+    (5, [(12, 1)], Channel.whatsapp, OrderStatus.confirmed),  # in dollars, for this week's run
 ]
 _PATH = [OrderStatus.confirmed, OrderStatus.purchased, OrderStatus.delivered]
 
 
 def _reem_week(session: Session, reem: User, shop: Seller, products: list[Product]) -> None:
-    """Customers, orders in every status, payments, and last week's market run, bought."""
+    """Customers, orders in every status, last week's market run (bought), payments, a
+    deposit, a return with its refund, and a dollar order paid in lira."""
     customers = [
         create_customer(session, reem, {"seller_id": shop.id, "name": name, "phone": phone,
-                                        "area": area, "language": language, "notes": notes},
-                        phone_region="SY")
+                                        "area": area, "language": language, "notes": notes})
         for name, phone, area, language, notes in REEM_CUSTOMERS
     ]
     placed = []
@@ -74,7 +92,7 @@ def _reem_week(session: Session, reem: User, shop: Seller, products: list[Produc
         order = orders.create_order(session, reem, {
             "seller_id": shop.id, "customer_id": customers[who].id, "channel": channel,
             "lines": [{"product_id": products[i].id, "quantity": q} for i, q in items],
-        }, phone_region="SY")
+        })
         placed.append((order, status))
     # Confirm what reached the market; the run buys for those, then some are delivered.
     for order, status in placed:
@@ -86,19 +104,28 @@ def _reem_week(session: Session, reem: User, shop: Seller, products: list[Produc
     run = market_runs.create_market_run(session, reem, {
         "seller_id": shop.id, "run_date": date(2026, 11, 19), "order_ids": bought,
         "note": "سوق الخميس — Thursday market"})
-    market_runs.update_market_run(session, run.row, {"costs": [
-        {"product_id": products[0].id, "actual_cost": Decimal("300.00")},
-        {"product_id": products[1].id, "actual_cost": Decimal("110.00")},
-    ], "actual_cost": Decimal("520.00")})
-    market_runs.mark_bought(session, reem, run.row)
+    currency, amount = LAST_RUN_LUMP_SUM
+    market_runs.mark_bought(session, reem, run.row, costs=[
+        {"product_id": products[i].id, "cost": Decimal(cost)} for i, cost in LAST_RUN_COSTS.items()
+    ], lump_sums=[{"currency": currency, "amount": Decimal(amount)}])
     for order, status in placed:
-        if status == OrderStatus.delivered:
-            orders.update_order(session, reem, order, {"status": OrderStatus.delivered})
+        if status != OrderStatus.delivered:
+            continue
+        orders.update_order(session, reem, order, {"status": OrderStatus.delivered})
+        if order.currency == "TRY":
             payments.add_payment(session, reem, order, amount=order.total, method=PaymentMethod.cash)
-    # Hiba paid half up front by transfer.
+        else:  # Hiba paid her dollar order in lira, at the rate Reem applied
+            payments.add_payment(session, reem, order, amount=order.total * DOLLAR_RATE,
+                                 currency="TRY", rate=DOLLAR_RATE, rate_per=order.currency)
+    # Umm Ahmad gave back one lipstick; Reem gave her the 85 lira back.
+    first = placed[0][0]
+    returned = returns.record_return(session, reem, first, lines=[
+        {"product_id": products[1].id, "quantity": 1}], note="اللون غير مناسب — wrong shade")
+    payments.add_refund(session, reem, first, amount=returned.amount, reason=RefundReason.returned)
+    # Hiba paid half of her lira order up front by transfer: a deposit, not credit.
     hiba_order = placed[3][0]
     payments.add_payment(session, reem, hiba_order, amount=(hiba_order.total / 2).quantize(Decimal("0.01")),
-                       method=PaymentMethod.transfer)
+                         method=PaymentMethod.transfer)
 
 
 def _user(email, role, name, language=Language.ar) -> User:
@@ -120,6 +147,8 @@ def load_demo(session: Session) -> list[User]:
     session.add(shop)
     products = [Product(seller=shop, name=name, description=desc, price=Decimal(price), currency="TRY")
                 for name, desc, price in REEM_PRODUCTS]
+    products += [Product(seller=shop, name=name, description=desc, price=Decimal(price), currency="USD")
+                 for name, desc, price in REEM_DOLLAR_PRODUCTS]
     session.add_all(products)
     session.add_all(
         Seller(name=name, category=category, area=area, whatsapp_phone=phone, coordinator=zeina)

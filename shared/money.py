@@ -13,11 +13,34 @@ CENT = Decimal("0.01")
 # Far above any home shop's order even in Syrian pounds, and safely inside the BIGINT
 # of cents that stores it.
 MAX_AMOUNT = Decimal("9999999999.99")
+# Exchange rates are typed by people ("34" lira to the dollar) and kept exactly, to six
+# decimal places, below a million (a euro in Syrian pounds is in the tens of thousands).
+RATE_PLACES = 6
+RATE_UNIT = Decimal("0.000001")
+MAX_RATE = Decimal("1000000")
 
 
 def to_cents(amount: Decimal) -> Decimal:
     """The amount rounded to cents, half-up: 0.125 -> 0.13, -0.125 -> -0.13."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def convert(amount: Decimal, currency: str, to_currency: str, rate: Decimal, rate_per: str) -> Decimal:
+    """`amount` in `currency` expressed in `to_currency`, at a rate a person typed, to the cent.
+
+    `rate` is how many units of one of the two currencies a single unit of the other,
+    `rate_per`, is worth: 34 per USD means 1 USD = 34 TRY. So 1,700 TRY at 34 per USD is
+    50.00 USD, and 50 USD at 34 per USD is 1,700.00 TRY. Rounded once, half-up.
+
+    :raise ValueError: `rate` is not positive, or `rate_per` is neither currency.
+    """
+    if rate <= 0:
+        raise ValueError("a rate must be positive")
+    if rate_per == currency:
+        return to_cents(Decimal(amount) * Decimal(rate))
+    if rate_per == to_currency:
+        return to_cents(Decimal(amount) / Decimal(rate))
+    raise ValueError(f"rate_per must be {currency} or {to_currency}")
 
 
 def prorate(amount: Decimal, part: int | Decimal, whole: int | Decimal) -> Decimal:

@@ -120,5 +120,4 @@ class MarketRunFactory(BaseFactory):
 
     seller = factory.SubFactory(SellerFactory)
     run_date = factory.LazyFunction(lambda: date(2025, 5, 16))
-    currency = "TRY"
     status = MarketRunStatus.planned

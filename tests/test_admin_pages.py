@@ -412,7 +412,7 @@ def test_costs_are_saved_per_product_and_for_the_run(reem, shop, run):
     product = shop["product"]
 
     response = _post(reem, f"/admin/market-runs/{run.id}/costs",
-                     {f"cost-{product.id}": "٢٠٠", "actual_cost": "50", "version": str(run.version)},
+                     {f"cost-TRY-{product.id}": "٢٠٠", "lump-TRY": "50", "version": str(run.version)},
                      page=f"/admin/market-runs/{run.id}", headers={**HTMX, "HX-Target": "run"})
 
     assert response.status_code == 200
@@ -424,11 +424,11 @@ def test_costs_are_saved_per_product_and_for_the_run(reem, shop, run):
 def test_a_bad_cost_is_shown_beside_its_product(reem, shop, run):
     product = shop["product"]
 
-    response = _post(reem, f"/admin/market-runs/{run.id}/costs", {f"cost-{product.id}": "abc"},
+    response = _post(reem, f"/admin/market-runs/{run.id}/costs", {f"cost-TRY-{product.id}": "abc"},
                      page=f"/admin/market-runs/{run.id}")
 
     assert response.status_code == 422
-    assert re.search(rf'id="cost-{product.id}-error">Not a valid amount', _html(response))
+    assert re.search(rf'id="cost-TRY-{product.id}-error">Not a valid amount', _html(response))
 
 
 def test_marking_a_run_bought_moves_its_orders_to_purchased(reem, shop, run):

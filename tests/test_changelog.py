@@ -37,7 +37,7 @@ class Scene:
     confirmed_id: str  # confirmed, in no run
     run_id: str  # planned, with one confirmed order
     run_order_id: str
-    delivered_id: str  # paid 100.00
+    delivered_id: str  # worth 100.00, paid 150.00: 50.00 of credit
     empty_shop_id: str  # no orders: may be deleted
     headers: dict
 
@@ -51,7 +51,7 @@ def _scene(auth) -> Scene:
     run_order = order_with_lines(shop, [(product, 1)], status=OrderStatus.confirmed, customer=customer)
     run_order.market_run = run
     delivered = order_with_lines(shop, [(product, 1)], status=OrderStatus.delivered, customer=customer,
-                                 amount_paid=Decimal("100.00"))
+                                 amount_paid=Decimal("150.00"))
     scene = Scene(
         shop_id=shop.id, product_id=product.id, spare_product_id=spare.id, customer_id=customer.id,
         spare_customer_id=CustomerFactory(seller=shop).id,
@@ -67,6 +67,12 @@ def _scene(auth) -> Scene:
 
 def _new(response):
     return response.get_json()["id"]
+
+
+def _payment_ids(*order_ids) -> list[str]:
+    from shared.models import Payment
+
+    return list(db.session.scalars(sa.select(Payment.id).where(Payment.order_id.in_(order_ids))))
 
 
 # (method, path) -> (url, body, expected {(kind, row_id, op)} given the scene and the response)
@@ -108,19 +114,26 @@ EXPECTED = {
         f"/api/v1/orders/{s.pending_id}/payments", {"amount": "50"},
         lambda r: {("payments", _new(r), U), ("orders", s.pending_id, U)}),
     ("POST", "/api/v1/orders/{order_id}/refunds"): lambda s: (
-        f"/api/v1/orders/{s.delivered_id}/refunds", {"amount": "20"},
+        f"/api/v1/orders/{s.delivered_id}/refunds", {"amount": "20", "reason": "overpaid"},
         lambda r: {("payments", _new(r), U), ("orders", s.delivered_id, U)}),
+    ("POST", "/api/v1/orders/{order_id}/returns"): lambda s: (
+        f"/api/v1/orders/{s.delivered_id}/returns", {"lines": [{"product_id": s.product_id, "quantity": 1}]},
+        lambda r: {("returns", _new(r), U), ("orders", s.delivered_id, U)}),
+    ("POST", "/api/v1/orders/{order_id}/credit"): lambda s: (
+        f"/api/v1/orders/{s.pending_id}/credit", {},
+        lambda r: {*(("payments", p, U) for p in _payment_ids(s.pending_id, s.delivered_id)),
+                   ("orders", s.pending_id, U), ("orders", s.delivered_id, U)}),
     ("POST", "/api/v1/market-runs"): lambda s: (
         "/api/v1/market-runs", {"seller_id": s.shop_id, "run_date": "2026-11-26"},
         lambda r: {("market_runs", _new(r), U), ("orders", s.confirmed_id, U)}),
     ("PATCH", "/api/v1/market-runs/{run_id}"): lambda s: (
         f"/api/v1/market-runs/{s.run_id}", {"note": "Thursday", "costs": [
-            {"product_id": s.product_id, "actual_cost": "60"}]}, lambda r: {("market_runs", s.run_id, U)}),
+            {"product_id": s.product_id, "cost": "60"}]}, lambda r: {("market_runs", s.run_id, U)}),
     ("DELETE", "/api/v1/market-runs/{run_id}"): lambda s: (
         f"/api/v1/market-runs/{s.run_id}", None,
         lambda r: {("market_runs", s.run_id, D), ("orders", s.run_order_id, U)}),
     ("POST", "/api/v1/market-runs/{run_id}/bought"): lambda s: (
-        f"/api/v1/market-runs/{s.run_id}/bought", {"actual_cost": "10"},
+        f"/api/v1/market-runs/{s.run_id}/bought", {"lump_sums": [{"currency": "TRY", "amount": "10"}]},
         lambda r: {("market_runs", s.run_id, U), ("orders", s.run_order_id, U)}),
     ("POST", "/api/v1/market-runs/{run_id}/orders"): lambda s: (
         f"/api/v1/market-runs/{s.run_id}/orders", {"order_ids": [s.confirmed_id]},

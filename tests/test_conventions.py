@@ -153,14 +153,117 @@ def test_without_a_key_each_post_creates(client, headers):
     assert product_count() == 2
 
 
-def test_a_refused_request_is_replayed_too(client, headers):
+def test_a_refused_request_is_not_stored_so_its_retry_runs_again(client, headers):
     keyed = {**headers, "Idempotency-Key": "bad"}
     first = client.post("/api/v1/products", json={**BODY, "price": "-1"}, headers=keyed)
 
     retry = client.post("/api/v1/products", json={**BODY, "price": "-1"}, headers=keyed)
 
     assert first.status_code == retry.status_code == 422
+    assert "Idempotent-Replayed" not in retry.headers
     assert retry.json == first.json
+
+
+def test_a_corrected_retry_after_a_422_goes_through(client, headers):
+    """Only a request that ran to success is kept: the fixed one is a new request under the key."""
+    keyed = {**headers, "Idempotency-Key": "typo-then-fixed"}
+    refused = client.post("/api/v1/products", json={**BODY, "price": "-1"}, headers=keyed)
+
+    fixed = client.post("/api/v1/products", json=BODY, headers=keyed)
+    again = client.post("/api/v1/products", json=BODY, headers=keyed)
+
+    assert refused.status_code == 422
+    assert fixed.status_code == 201 and "Idempotent-Replayed" not in fixed.headers
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json == fixed.json
+    assert product_count() == 1
+
+
+def test_a_reformatted_body_under_the_same_key_replays_the_first_answer(client, headers):
+    """The key matches the request's meaning: spaces and key order are not a new request."""
+    keyed = {**headers, "Idempotency-Key": "same-meaning", "Content-Type": "application/json"}
+    first = client.post("/api/v1/products", data='{"name":"مرطب","price":"150","currency":"TRY"}',
+                        headers=keyed)
+
+    retry = client.post("/api/v1/products", headers=keyed,
+                        data='{ "currency" : "TRY",\n  "price" : "150", "name" : "\\u0645\\u0631\\u0637\\u0628" }')
+
+    assert first.status_code == retry.status_code == 201
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.json == first.json
+    assert product_count() == 1
+
+
+def test_query_parameters_in_another_order_are_the_same_request(client, headers, shop):
+    from shared.models import Order, OrderStatus
+    from tests.factories import order_with_lines
+
+    product = ProductFactory(seller=shop)
+    order = order_with_lines(shop, [(product, 1)], status=OrderStatus.delivered)
+    keyed = {**headers, "Idempotency-Key": "query-order"}
+    url = f"/api/v1/orders/{order.id}/payments"
+
+    first = client.post(f"{url}?a=1&b=2", json={"amount": "10"}, headers=keyed)
+    retry = client.post(f"{url}?b=2&a=1", json={"amount": "10"}, headers=keyed)
+
+    assert retry.headers["Idempotent-Replayed"] == "true" and retry.json == first.json
+    assert db.session.get(Order, order.id).amount_paid == 10
+
+
+def test_a_status_patch_sent_twice_gives_200_twice_and_one_history_event(client, headers, shop):
+    from shared.models import Order, OrderEvent
+    from tests.factories import order_with_lines
+
+    order = order_with_lines(shop, [(ProductFactory(seller=shop), 1)])
+    url = f"/api/v1/orders/{order.id}"
+
+    first = client.patch(url, json={"status": "confirmed"}, headers=headers)
+    version = db.session.get(Order, order.id).version
+    again = client.patch(url, json={"status": "confirmed"}, headers=headers)
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json["status"] == "confirmed"
+    assert first.headers["ETag"] == again.headers["ETag"]
+    events = db.session.scalars(sa.select(OrderEvent).where(OrderEvent.order_id == order.id)).all()
+    assert [e.to_status.value for e in events] == ["confirmed"]  # created outside the API: no creation event
+    assert db.session.get(Order, order.id).version == version  # nothing written the second time
+
+
+def test_a_patch_retried_with_its_key_replays_even_after_a_later_change(client, headers, shop):
+    product = ProductFactory(seller=shop, price="10.00")
+    url = f"/api/v1/products/{product.id}"
+    keyed = {**headers, "Idempotency-Key": "price-12"}
+
+    first = client.patch(url, json={"price": "12.00"}, headers=keyed)
+    client.patch(url, json={"price": "13.00"}, headers=headers)
+    retry = client.patch(url, json={"price": "12.00"}, headers=keyed)
+
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert retry.headers["Idempotent-Replayed"] == "true" and retry.json["price"] == "12.00"
+    assert client.get(url, headers=headers).json["price"] == "13.00"
+
+
+def test_a_delete_retried_with_its_key_answers_204_again(client, headers, shop):
+    product = ProductFactory(seller=shop)
+    keyed = {**headers, "Idempotency-Key": "delete-it"}
+    url = f"/api/v1/products/{product.id}"
+
+    first = client.delete(url, headers=keyed)
+    retry = client.delete(url, headers=keyed)
+    unkeyed = client.delete(url, headers=headers)
+
+    assert (first.status_code, retry.status_code, unkeyed.status_code) == (204, 204, 404)
+    assert retry.headers["Idempotent-Replayed"] == "true"
+
+
+def test_one_key_for_two_methods_is_a_different_request(client, headers, shop):
+    product = ProductFactory(seller=shop)
+    keyed = {**headers, "Idempotency-Key": "k-2"}
+    client.patch(f"/api/v1/products/{product.id}", json={"price": "1.00"}, headers=keyed)
+
+    response = client.delete(f"/api/v1/products/{product.id}", headers=keyed)
+
+    assert response.status_code == 422
+    assert "different request" in response.json["detail"]
 
 
 def test_keys_expire_after_24_hours(client, headers, time_machine):

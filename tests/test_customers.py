@@ -66,8 +66,7 @@ def test_duplicate_phone_race_on_commit_is_409(auth, monkeypatch):
     existing_id, owner = existing.id, existing.seller.owner
     monkeypatch.setattr(customers, "_check_phone_free", lambda *a, **k: None)
     with pytest.raises(Conflict) as caught:
-        customers.create_customer(db.session, owner, {"name": "Late", "phone": "0944111222"},
-                                  phone_region="SY")
+        customers.create_customer(db.session, owner, {"name": "Late", "phone": "0944111222"})
     db.session.rollback()  # as the face does on a domain error
     assert caught.value.extra["existing_customer_id"] == existing_id
 
@@ -111,7 +110,7 @@ def test_search_by_arabic_name_or_phone(client, auth, q):
     assert [c["id"] for c in response.json] == [wanted.id]
 
 
-def test_balances_are_delivered_totals_minus_all_payments_per_currency(client, auth):
+def test_balances_tell_owed_deposits_and_credit_apart_per_currency(client, auth):
     seller = SellerFactory()
     customer = CustomerFactory(seller=seller)
     lira = ProductFactory(seller=seller, price=Decimal("150.00"), currency="TRY")
@@ -119,13 +118,68 @@ def test_balances_are_delivered_totals_minus_all_payments_per_currency(client, a
     order_with_lines(seller, [(lira, 2)], status=OrderStatus.delivered, customer=customer,
                      amount_paid=Decimal("100.00"))                    # owes 200 TRY
     order_with_lines(seller, [(lira, 1)], status=OrderStatus.pending, customer=customer,
-                     amount_paid=Decimal("50.00"))                     # paid ahead: -50 TRY
+                     amount_paid=Decimal("50.00"))                     # a deposit of 50 TRY
+    order_with_lines(seller, [(lira, 1)], status=OrderStatus.cancelled, customer=customer,
+                     amount_paid=Decimal("30.00"))                     # not refunded yet: credit
     order_with_lines(seller, [(dollar, 1)], status=OrderStatus.delivered, customer=customer,
-                     amount_paid=Decimal("15.00"))                     # overpaid: -5 USD
+                     amount_paid=Decimal("15.00"))                     # overpaid: 5 USD credit
     response = client.get(f"{URL}/{customer.id}", headers=auth(seller.owner))
     assert response.status_code == 200
-    assert response.json["balances"] == [{"currency": "TRY", "amount": "150.00"},
-                                         {"currency": "USD", "amount": "-5.00"}]
+    assert response.json["balances"] == [
+        {"currency": "TRY", "owed": "200.00", "deposits": "50.00", "credit": "30.00", "amount": "170.00"},
+        {"currency": "USD", "owed": "0.00", "deposits": "0.00", "credit": "5.00", "amount": "-5.00"},
+    ]
+
+
+def test_a_deposit_is_not_credit(client, auth):
+    """Half paid on an order not yet delivered: held for that order, nothing owed, no credit."""
+    seller = SellerFactory()
+    customer = CustomerFactory(seller=seller)
+    order_with_lines(seller, [(ProductFactory(seller=seller, price=Decimal("295.00")), 1)],
+                     status=OrderStatus.purchased, customer=customer, amount_paid=Decimal("147.50"))
+
+    response = client.get(f"{URL}/{customer.id}", headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert response.json["balances"] == [
+        {"currency": "TRY", "owed": "0.00", "deposits": "147.50", "credit": "0.00", "amount": "0.00"}]
+
+
+def test_balances_of_a_page_take_one_query_and_match_each_orders_figures(client, auth, count_queries):
+    """Summed per status and sign in SQL, they equal the sum of each order's own figures."""
+    from shared.services import customers, orders
+
+    seller = SellerFactory()
+    product = ProductFactory(seller=seller, price=Decimal("100.00"))
+    people = [CustomerFactory(seller=seller) for _ in range(3)]
+    cases = [(OrderStatus.delivered, "30.00"), (OrderStatus.delivered, "130.00"),
+             (OrderStatus.confirmed, "40.00"), (OrderStatus.confirmed, "250.00"),
+             (OrderStatus.cancelled, "20.00"), (OrderStatus.pending, "0.00")]
+    made = [order_with_lines(seller, [(product, 1)], status=status, customer=people[n % 3],
+                             amount_paid=Decimal(paid)) for n, (status, paid) in enumerate(cases * 2)]
+    each = [(o.customer_id, orders.with_figures(o).figures) for o in made]
+    people_ids = [p.id for p in people]
+
+    with count_queries() as queries:
+        found = customers.balances_of(db.session, people_ids)
+
+    assert queries.count == 1
+    for person_id in people_ids:
+        figures = [f for customer_id, f in each if customer_id == person_id]
+        (balance,) = found[person_id]
+        assert (balance.owed, balance.deposits, balance.credit) == (
+            sum(f.owed for f in figures), sum(f.deposit for f in figures), sum(f.refundable for f in figures))
+
+
+@pytest.mark.parametrize("q", ["22 33", "2233", "٢٢٣٣", "+90 532 111 22 33", "0532 111 2233",
+                               "00905321112233"])
+def test_customers_are_found_by_the_last_digits_or_any_writing_of_the_phone(client, auth, q):
+    seller = SellerFactory(phone_region="TR")
+    wanted = CustomerFactory(seller=seller, name="Hiba", phone="+905321112233")
+    CustomerFactory(seller=seller, name="Layla", phone="+905329998877")
+    response = client.get(URL, query_string={"q": q}, headers=auth(seller.owner))
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json] == [wanted.id]
 
 
 def test_customer_without_orders_has_no_balances(client, auth):
@@ -202,3 +256,57 @@ def test_coordinator_sees_only_its_clients_customers(client, auth):
     response = client.get(URL, headers=auth(coordinator))
     assert response.status_code == 200
     assert [c["id"] for c in response.json] == [mine.id]
+
+
+# --- phones from two countries -------------------------------------------------------------
+
+
+def test_a_local_turkish_number_in_a_turkish_shop_is_stored_in_full(client, auth):
+    seller = SellerFactory(phone_region="TR")
+
+    response = client.post(URL, json={"name": "Hiba", "phone": "0532 123 45 67"}, headers=auth(seller.owner))
+
+    assert response.status_code == 201
+    assert response.json["phone"] == "+905321234567"
+
+
+def test_the_same_local_number_in_a_syrian_shop_is_refused_with_a_syrian_example(client, auth):
+    seller = SellerFactory(phone_region="SY")
+
+    response = client.post(URL, json={"name": "Hiba", "phone": "0532 123 45 67"}, headers=auth(seller.owner))
+
+    assert response.status_code == 422
+    assert "+963 944 567 890" in response.json["errors"]["phone"][0]
+
+
+def test_an_error_shows_an_example_number_of_the_shops_country(client, auth):
+    seller = SellerFactory(phone_region="TR")
+
+    response = client.post(URL, json={"name": "Hiba", "phone": "not a phone"}, headers=auth(seller.owner))
+
+    assert response.status_code == 422
+    assert "+90 501 234 56 78" in response.json["errors"]["phone"][0]
+
+
+def test_an_order_typed_with_a_local_turkish_number_finds_its_customer(client, auth):
+    seller = SellerFactory(phone_region="TR")
+    hiba = CustomerFactory(seller=seller, phone="+905321234567")
+    product = ProductFactory(seller=seller)
+
+    response = client.post("/api/v1/orders", headers=auth(seller.owner), json={
+        "customer": {"name": "Hiba", "phone": "0532 123 45 67"},
+        "lines": [{"product_id": product.id, "quantity": 1}]})
+
+    assert response.status_code == 201
+    assert response.json["customer"]["id"] == hiba.id
+
+
+def test_a_customers_phone_change_is_read_in_the_shops_country(client, auth):
+    customer = CustomerFactory(seller=SellerFactory(phone_region="TR"))
+
+    response = client.patch(f"{URL}/{customer.id}", json={"phone": "0532 123 45 67"},
+                            headers=auth(customer.seller.owner))
+
+    assert response.status_code == 200
+    assert response.json["phone"] == "+905321234567"
+

@@ -90,7 +90,7 @@ def _orders(product, customer_id: str, run_id: str) -> list[str]:
          "unit_price": product.price, "quantity": quantity}
         for order_id, _status, quantity, _run, _paid in orders])
     db.session.execute(sa.insert(Payment), [
-        {"order_id": order_id, "amount": paid, "currency": product.currency}
+        {"order_id": order_id, "amount": paid, "currency": product.currency, "order_amount": paid}
         for order_id, _status, _quantity, _run, paid in orders if paid])
     return [order[0] for order in orders]
 

@@ -99,8 +99,8 @@ def test_phone_that_cannot_be_parsed_in_arabic(client, auth):
     assert response.status_code == 422
     body = _arabic(response)
     assert body["title"] == "مدخلات غير صحيحة"
-    assert body["errors"] == {"phone": ["'not a phone' ليس رقم هاتف؛ اكتبه هكذا: +963 944 111 222"]}
-    assert body["detail"] == "phone: 'not a phone' ليس رقم هاتف؛ اكتبه هكذا: +963 944 111 222"
+    assert body["errors"] == {"phone": ["'not a phone' ليس رقم هاتف؛ اكتبه هكذا: +963 944 567 890"]}
+    assert body["detail"] == "phone: 'not a phone' ليس رقم هاتف؛ اكتبه هكذا: +963 944 567 890"
 
 
 # --- who gets which language --------------------------------------------------------------

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from shared.extensions import db
 from shared.models import (
-    MarketRun, MarketRunCost, MarketRunStatus, Order, OrderEvent, OrderStatus, Product, Role, Seller,
+    MarketRun, MarketRunCost, MarketRunLumpSum, MarketRunStatus, Order, OrderEvent, OrderStatus, Product, Role, Seller,
 )
 from shared.services import market_runs
 from shared.services.order_status import apply_transition
@@ -37,7 +37,17 @@ def plan(client, auth, user, **body):
 
 def costs(product, amount) -> dict:
     """A PATCH body recording what was paid for one product."""
-    return {"costs": [{"product_id": product.id, "actual_cost": amount}]}
+    return {"costs": [{"product_id": product.id, "cost": amount}]}
+
+
+def lump(amount, currency="TRY") -> dict:
+    """A PATCH body recording what was paid in a currency without splitting it by product."""
+    return {"lump_sums": [{"currency": currency, "amount": amount}]}
+
+
+def figures(body, currency="TRY") -> dict:
+    """The run's figures in one currency."""
+    return next(c for c in body["currencies"] if c["currency"] == currency)
 
 
 def reloaded(obj):
@@ -62,18 +72,15 @@ def test_shopping_list_sums_products_over_orders_and_leaves_out_cancelled(client
     response = client.get(f"{URL}/{run_id}/shopping-list", headers=auth(seller.owner))
 
     assert response.status_code == 200
-    assert response.json == {
-        "market_run_id": run_id, "currency": "TRY",
+    assert response.json == {"market_run_id": run_id, "currencies": [{
+        "currency": "TRY",
         "items": [
-            {"product_id": oil.id, "name": "Oil", "quantity": 1, "expected_cost": "25.00",
-             "actual_cost": None},
-            {"product_id": rice.id, "name": "Rice", "quantity": 5, "expected_cost": "50.00",
-             "actual_cost": None},
-            {"product_id": tea.id, "name": "Tea", "quantity": 4, "expected_cost": "30.00",
-             "actual_cost": None},
+            {"product_id": oil.id, "name": "Oil", "quantity": 1, "sale_value": "25.00", "cost": None},
+            {"product_id": rice.id, "name": "Rice", "quantity": 5, "sale_value": "50.00", "cost": None},
+            {"product_id": tea.id, "name": "Tea", "quantity": 4, "sale_value": "30.00", "cost": None},
         ],
-        "expected_total": "105.00", "actual_total": None,
-    }
+        "sale_value": "105.00", "lump_sum": None, "cost": None,
+    }]}
 
 
 def test_shopping_list_names_products_as_now_or_as_ordered_when_deleted(client, auth, seller, products):
@@ -87,8 +94,8 @@ def test_shopping_list_names_products_as_now_or_as_ordered_when_deleted(client, 
     response = client.get(f"{URL}/{run.id}/shopping-list", headers=auth(seller.owner))
 
     assert response.status_code == 200
-    assert [(i["product_id"], i["name"], i["quantity"]) for i in response.json["items"]] == [
-        (rice.id, "Basmati rice", 1), (None, "Oil", 2)]
+    assert [(i["product_id"], i["name"], i["quantity"])
+            for i in response.json["currencies"][0]["items"]] == [(rice.id, "Basmati rice", 1), (None, "Oil", 2)]
     assert order.lines[1].product_name == "Oil"
 
 
@@ -106,8 +113,9 @@ def test_shopping_list_is_one_grouped_query_whatever_the_orders(app, client, aut
         with count_queries() as q, app.app_context():  # a fresh context: nothing cached in g
             assert client.get(url, headers=headers).status_code == 200
         counts.append(q.count)
-    # The token, the run with its costs and orders (selectin), the run's two figures, the list.
-    assert counts == [7, 7]
+    # The token, the run with its orders, costs and lump sums (selectin), the run's three
+    # figures, the list.
+    assert counts == [9, 9]
 
 
 # --- planning: which orders ------------------------------------------------------------
@@ -131,15 +139,31 @@ def test_plan_takes_every_confirmed_order_in_no_other_run(client, auth, seller, 
     assert reloaded(free).market_run_id == response.json["id"]
 
 
-def test_plan_without_currency_refuses_orders_in_several_currencies(client, auth, seller, products):
-    order_with_lines(seller, [(products[0], 1)], status=CONFIRMED)
-    order_with_lines(seller, [(ProductFactory(seller=seller, currency="USD"), 1)], status=CONFIRMED)
+def test_one_run_takes_the_orders_of_every_currency(client, auth, seller, products):
+    """One market day, one run: lira and dollar orders together, figures per currency."""
+    lira = order_with_lines(seller, [(products[0], 2)], status=CONFIRMED)
+    perfume = ProductFactory(seller=seller, name="Perfume", price=Decimal("45.00"), currency="USD")
+    dollar = order_with_lines(seller, [(perfume, 1)], status=CONFIRMED)
+    headers = auth(seller.owner)
 
     response = plan(client, auth, seller.owner)
+    run_id = response.json["id"]
+    listed = client.get(f"{URL}/{run_id}/shopping-list", headers=headers)
+    bought = client.post(f"{URL}/{run_id}/bought", headers=headers, json={
+        "costs": [{"product_id": products[0].id, "cost": "15.00"}, {"product_id": perfume.id, "cost": "30.00"}],
+        "lump_sums": [{"currency": "TRY", "amount": "2.50"}]})
 
-    assert response.status_code == 422
-    assert "currency" in response.json["errors"]
-    assert response.json["currencies"] == ["TRY", "USD"]
+    assert response.status_code == 201
+    assert set(response.json["order_ids"]) == {lira.id, dollar.id}
+    assert [(c["currency"], c["order_count"], c["revenue"]) for c in response.json["currencies"]] == [
+        ("TRY", 1, "20.00"), ("USD", 1, "45.00")]
+    assert listed.status_code == 200
+    assert [(c["currency"], [i["name"] for i in c["items"]], c["sale_value"])
+            for c in listed.json["currencies"]] == [("TRY", ["Rice"], "20.00"), ("USD", ["Perfume"], "45.00")]
+    assert bought.status_code == 200
+    assert [(c["currency"], c["revenue"], c["cost"], c["margin"]) for c in bought.json["currencies"]] == [
+        ("TRY", "20.00", "17.50", "2.50"), ("USD", "45.00", "30.00", "15.00")]
+    assert bought.json["order_count"] == 2
 
 
 def test_plan_in_a_currency_takes_only_its_orders(client, auth, seller, products):
@@ -149,7 +173,8 @@ def test_plan_in_a_currency_takes_only_its_orders(client, auth, seller, products
     response = plan(client, auth, seller.owner, currency="usd")
 
     assert response.status_code == 201
-    assert (response.json["currency"], response.json["order_ids"]) == ("USD", [usd.id])
+    assert response.json["order_ids"] == [usd.id]
+    assert [c["currency"] for c in response.json["currencies"]] == ["USD"]
 
 
 def test_plan_with_nothing_to_buy_creates_nothing(client, auth, seller, products):
@@ -201,15 +226,15 @@ def test_plan_refuses_an_order_already_in_a_run(client, auth, seller, products):
     assert "already in another market run" in response.json["detail"]
 
 
-def test_plan_refuses_named_orders_in_two_currencies(client, auth, seller, products):
+def test_plan_takes_named_orders_in_two_currencies(client, auth, seller, products):
     try_order = order_with_lines(seller, [(products[0], 1)], status=CONFIRMED)
     usd_order = order_with_lines(seller, [(ProductFactory(seller=seller, currency="USD"), 1)],
                                  status=CONFIRMED)
 
     response = plan(client, auth, seller.owner, order_ids=[try_order.id, usd_order.id])
 
-    assert response.status_code == 422
-    assert "order_ids" in response.json["errors"]
+    assert response.status_code == 201
+    assert response.json["order_ids"] == [try_order.id, usd_order.id]
 
 
 def test_plan_needs_a_seller_when_working_for_several(client, auth):
@@ -253,21 +278,23 @@ def test_new_run_has_revenue_but_no_cost_or_margin(client, auth, seller, run_wit
     response = client.get(f"{URL}/{run_with_orders.id}", headers=auth(seller.owner))
 
     assert response.status_code == 200
-    assert {k: response.json[k] for k in ("order_count", "revenue", "cost", "margin")} == {
-        "order_count": 2, "revenue": "75.00", "cost": None, "margin": None}
+    assert response.json["order_count"] == 2
+    assert response.json["currencies"] == [
+        {"currency": "TRY", "order_count": 2, "revenue": "75.00", "cost": None, "margin": None}]
 
 
-def test_costs_per_product_and_for_the_run_add_up_to_the_cost(client, auth, seller, products,
-                                                               run_with_orders):
+def test_costs_per_product_and_the_lump_sum_add_up_to_the_cost(client, auth, seller, products,
+                                                                run_with_orders):
     rice, oil, _ = products
-    body = {"actual_cost": "5.00", "costs": [{"product_id": rice.id, "actual_cost": "40.00"},
-                                             {"product_id": oil.id, "actual_cost": "20.50"}]}
+    body = {**lump("5.00"), "costs": [{"product_id": rice.id, "cost": "40.00"},
+                                      {"product_id": oil.id, "cost": "20.50"}]}
 
     response = client.patch(f"{URL}/{run_with_orders.id}", json=body, headers=auth(seller.owner))
 
     assert response.status_code == 200
-    assert {k: response.json[k] for k in ("revenue", "actual_cost", "cost", "margin")} == {
-        "revenue": "75.00", "actual_cost": "5.00", "cost": "65.50", "margin": "9.50"}
+    assert response.json["lump_sums"] == [{"currency": "TRY", "amount": "5.00"}]
+    assert figures(response.json) == {"currency": "TRY", "order_count": 2, "revenue": "75.00",
+                                      "cost": "65.50", "margin": "9.50"}
 
 
 def test_recorded_costs_show_on_the_shopping_list(client, auth, seller, products, run_with_orders):
@@ -278,9 +305,9 @@ def test_recorded_costs_show_on_the_shopping_list(client, auth, seller, products
     response = client.get(f"{URL}/{run_with_orders.id}/shopping-list", headers=headers)
 
     assert response.status_code == 200
-    assert [(i["name"], i["actual_cost"]) for i in response.json["items"]] == [
-        ("Oil", None), ("Rice", "40.00")]
-    assert response.json["actual_total"] == "40.00"
+    (group,) = response.json["currencies"]
+    assert [(i["name"], i["cost"]) for i in group["items"]] == [("Oil", None), ("Rice", "40.00")]
+    assert (group["lump_sum"], group["cost"]) == (None, "40.00")
 
 
 def test_recording_a_product_cost_again_replaces_it(client, auth, seller, products, run_with_orders):
@@ -292,8 +319,8 @@ def test_recording_a_product_cost_again_replaces_it(client, auth, seller, produc
     response = client.patch(url, json=costs(rice, "35.00"), headers=headers)
 
     assert response.status_code == 200
-    assert response.json["costs"] == [{"product_id": rice.id, "actual_cost": "35.00"}]
-    assert response.json["cost"] == "35.00"
+    assert response.json["costs"] == [{"product_id": rice.id, "currency": "TRY", "cost": "35.00"}]
+    assert figures(response.json)["cost"] == "35.00"
 
 
 def test_a_null_product_cost_removes_it(client, auth, seller, products, run_with_orders):
@@ -305,14 +332,14 @@ def test_a_null_product_cost_removes_it(client, auth, seller, products, run_with
     response = client.patch(url, json=costs(rice, None), headers=headers)
 
     assert response.status_code == 200
-    assert (response.json["costs"], response.json["cost"]) == ([], None)
+    assert (response.json["costs"], figures(response.json)["cost"]) == ([], None)
 
 
 def test_a_cost_for_a_product_not_on_the_list_is_refused(client, auth, seller, products, run_with_orders):
     tea = products[2]
 
     response = client.patch(f"{URL}/{run_with_orders.id}",
-                            json={"costs": [{"product_id": tea.id, "actual_cost": "9.00"}]},
+                            json={"costs": [{"product_id": tea.id, "cost": "9.00"}]},
                             headers=auth(seller.owner))
 
     assert response.status_code == 422
@@ -320,11 +347,50 @@ def test_a_cost_for_a_product_not_on_the_list_is_refused(client, auth, seller, p
 
 
 def test_a_run_cost_above_revenue_gives_a_negative_margin(client, auth, seller, run_with_orders):
-    response = client.patch(f"{URL}/{run_with_orders.id}", json={"actual_cost": "80.25"},
+    response = client.patch(f"{URL}/{run_with_orders.id}", json=lump("80.25"),
                             headers=auth(seller.owner))
 
     assert response.status_code == 200
-    assert (response.json["cost"], response.json["margin"]) == ("80.25", "-5.25")
+    assert (figures(response.json)["cost"], figures(response.json)["margin"]) == ("80.25", "-5.25")
+
+
+def test_a_lump_sum_in_a_currency_without_orders_is_its_own_cost(client, auth, seller, run_with_orders):
+    response = client.patch(f"{URL}/{run_with_orders.id}", json=lump("3.00", "USD"),
+                            headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert figures(response.json, "USD") == {"currency": "USD", "order_count": 0, "revenue": "0.00",
+                                             "cost": "3.00", "margin": "-3.00"}
+    assert figures(response.json)["cost"] is None
+
+
+def test_a_null_lump_sum_removes_it(client, auth, seller, run_with_orders):
+    url, headers = f"{URL}/{run_with_orders.id}", auth(seller.owner)
+    client.patch(url, json=lump("3.00"), headers=headers)
+
+    response = client.patch(url, json=lump(None), headers=headers)
+
+    assert response.status_code == 200
+    assert (response.json["lump_sums"], figures(response.json)["cost"]) == ([], None)
+
+
+def test_a_product_on_the_list_in_two_currencies_needs_the_cost_currency(client, auth, seller, products,
+                                                                        run_with_orders):
+    """Its price changed currency between two orders: two items, one cost each."""
+    rice = products[0]
+    in_dollars = order_with_lines(seller, [(rice, 1)], status=CONFIRMED, market_run_id=run_with_orders.id)
+    db.session.execute(sa.update(Order).where(Order.id == in_dollars.id).values(currency="USD"))
+    db.session.commit()
+    url, headers = f"{URL}/{run_with_orders.id}", auth(seller.owner)
+
+    unsaid = client.patch(url, json=costs(rice, "9.00"), headers=headers)
+    said = client.patch(url, json={"costs": [{"product_id": rice.id, "cost": "2.00", "currency": "USD"}]},
+                        headers=headers)
+
+    assert unsaid.status_code == 422
+    assert unsaid.json["currencies"] == ["TRY", "USD"]
+    assert said.status_code == 200
+    assert said.json["costs"] == [{"product_id": rice.id, "currency": "USD", "cost": "2.00"}]
 
 
 def test_a_cancelled_order_leaves_revenue(client, auth, seller, products, run_with_orders):
@@ -335,7 +401,7 @@ def test_a_cancelled_order_leaves_revenue(client, auth, seller, products, run_wi
     response = client.get(f"{URL}/{run_with_orders.id}", headers=auth(seller.owner))
 
     assert response.status_code == 200
-    assert (response.json["order_count"], response.json["revenue"]) == (1, "30.00")
+    assert (response.json["order_count"], figures(response.json)["revenue"]) == (1, "30.00")
 
 
 def test_the_run_date_and_note_can_change(client, auth, seller, run_with_orders):
@@ -347,11 +413,11 @@ def test_the_run_date_and_note_can_change(client, auth, seller, run_with_orders)
 
 
 def test_amounts_may_be_typed_in_arabic_indic_digits(client, auth, seller, run_with_orders):
-    response = client.patch(f"{URL}/{run_with_orders.id}", json={"actual_cost": "٧٠٫٥٠"},
+    response = client.patch(f"{URL}/{run_with_orders.id}", json=lump("٧٠٫٥٠"),
                             headers=auth(seller.owner))
 
     assert response.status_code == 200
-    assert (response.json["cost"], response.json["margin"]) == ("70.50", "4.50")
+    assert (figures(response.json)["cost"], figures(response.json)["margin"]) == ("70.50", "4.50")
 
 
 def test_a_stale_if_match_is_refused(client, auth, seller, run_with_orders):
@@ -408,14 +474,25 @@ def test_marking_bought_writes_over_orders_as_they_are_now(auth, seller, run_wit
     assert (reloaded(changed).status, changed.note) == (OrderStatus.purchased, "ring twice")
 
 
-def test_marking_bought_records_the_cost_and_time_given(client, auth, seller, run_with_orders):
-    body = {"actual_cost": "60.00", "bought_at": "2025-05-16T09:30:00+03:00"}
+def test_marking_bought_records_the_costs_and_time_given(client, auth, seller, products, run_with_orders):
+    body = {"costs": [{"product_id": products[0].id, "cost": "45.00"}], **lump("15.00"),
+            "bought_at": "2025-05-16T09:30:00+03:00"}
 
     response = client.post(f"{URL}/{run_with_orders.id}/bought", json=body, headers=auth(seller.owner))
 
     assert response.status_code == 200
-    assert (response.json["bought_at"], response.json["cost"], response.json["margin"]) == (
-        "2025-05-16T06:30:00+00:00", "60.00", "15.00")
+    assert response.json["bought_at"] == "2025-05-16T06:30:00+00:00"
+    assert (figures(response.json)["cost"], figures(response.json)["margin"]) == ("60.00", "15.00")
+
+
+def test_marking_bought_with_a_cost_off_the_list_buys_nothing(client, auth, seller, products,
+                                                              run_with_orders):
+    body = {"costs": [{"product_id": products[2].id, "cost": "5.00"}]}
+
+    response = client.post(f"{URL}/{run_with_orders.id}/bought", json=body, headers=auth(seller.owner))
+
+    assert response.status_code == 422
+    assert reloaded(run_with_orders).status == MarketRunStatus.planned
 
 
 def test_marking_bought_twice_is_a_conflict(client, auth, seller, run_with_orders):
@@ -458,7 +535,7 @@ def test_orders_can_be_added_to_a_planned_run(client, auth, seller, products, ru
 
     assert response.status_code == 200
     assert extra.id in response.json["order_ids"]
-    assert (response.json["order_count"], response.json["revenue"]) == (3, "90.00")
+    assert (response.json["order_count"], figures(response.json)["revenue"]) == (3, "90.00")
 
 
 def test_an_order_can_be_removed_from_a_planned_run(client, auth, seller, run_with_orders):
@@ -477,7 +554,7 @@ def test_adding_an_order_already_in_the_run_changes_nothing(client, auth, seller
                            headers=auth(seller.owner))
 
     assert response.status_code == 200
-    assert (response.json["order_count"], response.json["revenue"]) == (2, "75.00")
+    assert (response.json["order_count"], figures(response.json)["revenue"]) == (2, "75.00")
 
 
 def test_removing_an_order_not_in_the_run_is_not_found(client, auth, seller, products, run_with_orders):
@@ -529,9 +606,10 @@ def test_list_figures_take_the_same_queries_for_1_or_20_runs(app, client, auth, 
     def add_runs(count):
         shop, rice = db.session.get(Seller, shop_id), db.session.get(Product, rice_id)
         for _ in range(count):
-            run = MarketRunFactory(seller=shop, actual_cost=Decimal("1.00"))
+            run = MarketRunFactory(seller=shop)
             order_with_lines(shop, [(rice, 1)], status=CONFIRMED, market_run_id=run.id)
-            db.session.add(MarketRunCost(market_run=run, product=rice, actual_cost=Decimal("2.00")))
+            db.session.add(MarketRunCost(market_run=run, product=rice, currency="TRY", cost=Decimal("2.00")))
+            db.session.add(MarketRunLumpSum(market_run=run, currency="TRY", amount=Decimal("1.00")))
         db.session.commit()
 
     add_runs(1)

@@ -71,3 +71,9 @@ def test_conventions_are_documented(spec):
     assert "Link" in listing["headers"]
     patch_params = {p["name"] for p in spec["paths"]["/api/v1/products/{product_id}"]["patch"]["parameters"]}
     assert "If-Match" in patch_params
+
+
+def test_every_change_documents_the_idempotency_key(spec):
+    for name, method, operation in operations(spec):
+        if method in {"post", "patch", "put", "delete"} and name != "POST /api/v1/auth/tokens":
+            assert "Idempotency-Key" in {p["name"] for p in operation.get("parameters", [])}, name

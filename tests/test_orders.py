@@ -30,6 +30,12 @@ def _place(client, headers, **body):
 # --- placing -----------------------------------------------------------------------
 
 
+def order_line_id(body) -> str:
+    (line,) = body["lines"]
+    assert len(line["id"]) == 26
+    return line["id"]
+
+
 def test_place_order_with_existing_customer(client, auth):
     product = ProductFactory(name="كريم", price=Decimal("150.00"))
     customer = CustomerFactory(seller=product.seller, name="أم أحمد")
@@ -41,10 +47,12 @@ def test_place_order_with_existing_customer(client, auth):
     assert body["status"] == "pending"
     assert body["channel"] == "whatsapp"
     assert body["customer"] == {"id": customer.id, "name": "أم أحمد", "phone": customer.phone}
-    assert body["lines"] == [{"product_id": product.id, "product_name": "كريم", "quantity": 2,
-                              "unit_price": "150.00", "line_total": "300.00"}]
+    assert body["lines"] == [{"id": order_line_id(body), "product_id": product.id, "product_name": "كريم",
+                              "quantity": 2, "returned_quantity": 0, "unit_price": "150.00",
+                              "line_total": "300.00"}]
     assert (body["currency"], body["total"], body["amount_paid"], body["balance_due"]) == \
         ("TRY", "300.00", "0.00", "300.00")
+    assert (body["refundable"], body["returned_total"]) == ("0.00", "0.00")
     assert body["payment_status"] == "unpaid"
     assert body["seller_id"] == product.seller_id
     assert body["market_run_id"] is None and body["delivered_at"] is None
@@ -286,6 +294,10 @@ def test_status_transition_matrix(client, auth, current, target):
     if target in ALLOWED[current]:
         assert response.status_code == 200
         assert response.json["status"] == target.value
+    elif target == current:  # a retry of a change that went through: nothing changes
+        assert response.status_code == 200
+        assert response.json["status"] == current.value
+        assert db.session.get(Order, order.id).events == []
     else:
         assert response.status_code == 409
         assert response.content_type == "application/problem+json"
@@ -510,6 +522,104 @@ def test_list_q_searches_customer_name_arabic_folded_and_phone(client, auth, q):
     assert [o["id"] for o in response.json] == [wanted.id]
 
 
+@pytest.mark.parametrize("q", ["19", "#19", "١٩"])
+def test_an_order_is_found_by_its_number(client, auth, q):
+    """A short number is an order's number, or the last digits of its customer's phone."""
+    seller = SellerFactory()
+    product = ProductFactory(seller=seller)
+    customer = CustomerFactory(seller=seller, phone="+963944000123")
+    wanted = order_with_lines(seller, [(product, 1)], customer=customer, number=19)
+    order_with_lines(seller, [(product, 1)], customer=customer, number=20)
+    order_with_lines(seller, [(product, 1)], customer=customer, number=119)
+    middle = CustomerFactory(seller=seller, phone="+963944190123")  # 19 inside, not at the end
+    order_with_lines(seller, [(product, 1)], customer=middle, number=21)
+
+    response = client.get(URL, query_string={"q": q}, headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert [o["id"] for o in response.json] == [wanted.id]
+
+
+@pytest.mark.parametrize("q", ["0532 111 22 33", "+90 532 111 2233", "٠٥٣٢١١١٢٢٣٣", "22 33"])
+def test_an_order_is_found_by_its_customers_phone_in_any_writing(client, auth, q):
+    seller = SellerFactory(phone_region="TR")
+    product = ProductFactory(seller=seller)
+    wanted = order_with_lines(seller, [(product, 1)],
+                              customer=CustomerFactory(seller=seller, phone="+905321112233"))
+    order_with_lines(seller, [(product, 1)], customer=CustomerFactory(seller=seller, phone="+905329990000"))
+
+    response = client.get(URL, query_string={"q": q}, headers=auth(seller.owner))
+
+    assert response.status_code == 200
+    assert [o["id"] for o in response.json] == [wanted.id]
+
+
+# --- limits that hold -------------------------------------------------------------------
+
+
+def test_the_same_product_on_200_lines_is_refused_past_the_per_product_cap(client, auth):
+    """Each line is within 100,000, but merged they would be one line of 20,000,000."""
+    product = ProductFactory()
+    lines = [{"product_id": product.id, "quantity": 100_000}] * 200
+
+    response = _place(client, auth(product.seller.owner), customer={"name": "X"}, lines=lines)
+
+    assert response.status_code == 422
+    assert "20000000" in response.json["detail"]
+    assert response.json["max_quantity"] == 100_000
+    assert _count(Order) == 0
+
+
+def test_lines_merged_up_to_the_cap_are_fine(client, auth):
+    product = ProductFactory(price=Decimal("0.01"))
+    lines = [{"product_id": product.id, "quantity": 50_000}] * 2
+
+    response = _place(client, auth(product.seller.owner), customer={"name": "X"}, lines=lines)
+
+    assert response.status_code == 201
+    assert [line["quantity"] for line in response.json["lines"]] == [100_000]
+
+
+def test_a_line_edit_is_capped_after_merging_too(client, auth):
+    product = ProductFactory()
+    order = order_with_lines(product.seller, [(product, 1)])
+
+    response = client.patch(f"{URL}/{order.id}", json={"lines": [{"product_id": product.id, "quantity": 60_000}] * 2},
+                            headers=auth(product.seller.owner))
+
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("Umm\u202e Ahmad", "Umm Ahmad"),                         # a right-to-left override
+    ("\u2066Nour\u2069", "Nour"),                             # an isolate
+    ("Hiba\x07\x1b[31m", "Hiba[31m"),                         # bell and escape
+    ("Layla\nSalma", "Layla Salma"),                           # a name has one line
+    ("أم أحمد 🌸\u200f", "أم أحمد 🌸\u200f"),                  # Arabic, emoji, RLM: as typed
+    ("👩\u200d👩\u200d👧 عائلة", "👩\u200d👩\u200d👧 عائلة"),  # a ZWJ emoji sequence
+])
+def test_names_lose_control_and_bidi_override_characters_and_nothing_else(client, auth, typed, stored):
+    product = ProductFactory()
+
+    response = _place(client, auth(product.seller.owner), customer={"name": typed},
+                      lines=[{"product_id": product.id, "quantity": 1}], note=f"{typed}\nsecond line")
+
+    assert response.status_code == 201
+    assert response.json["customer"]["name"] == stored
+    assert response.json["note"].endswith("\nsecond line")
+    assert "\u202e" not in response.json["note"] and "\x07" not in response.json["note"]
+
+
+def test_a_name_of_nothing_but_invisible_characters_is_refused(client, auth):
+    product = ProductFactory()
+
+    response = _place(client, auth(product.seller.owner), customer={"name": "\u202e\u202c"},
+                      lines=[{"product_id": product.id, "quantity": 1}])
+
+    assert response.status_code == 422
+    assert "customer" in response.json["errors"]
+
+
 def test_list_date_range_uses_local_calendar_days(client, auth):
     """Damascus is UTC+3: 22:30 UTC on 1 March is already 2 March there."""
     seller = SellerFactory()
@@ -591,7 +701,10 @@ ORDER_URLS = [
     ("get", "{id}/history", None),
     ("get", "{id}/payments", None),
     ("post", "{id}/payments", {"amount": "10.00"}),
-    ("post", "{id}/refunds", {"amount": "1.00"}),
+    ("post", "{id}/refunds", {"amount": "1.00", "reason": "overpaid"}),
+    ("get", "{id}/returns", None),
+    ("post", "{id}/returns", {"lines": [{"product_id": "x", "quantity": 1}]}),
+    ("post", "{id}/credit", {}),
     ("get", "{id}/whatsapp", None),
 ]
 

@@ -72,3 +72,51 @@ def test_a_renamed_shop_is_found_by_its_new_name(client, auth):
     response = client.get("/api/v1/sellers", query_string={"q": "السعاده"}, headers=headers)
 
     assert [found["id"] for found in response.json] == [seller.id]
+
+
+# --- the country a shop reads phone numbers in ----------------------------------------------
+
+
+def test_a_new_shop_reads_phones_in_the_servers_country_unless_it_says(client, auth):
+    headers = auth(UserFactory(role=Role.seller))
+
+    default = client.post("/api/v1/sellers", json={"name": "ريم"}, headers=headers)
+    turkish = client.post("/api/v1/sellers", json={"name": "Hiba", "phone_region": "tr",
+                                                   "whatsapp_phone": "0532 123 45 67"}, headers=headers)
+
+    assert (default.status_code, default.json["phone_region"]) == (201, "SY")
+    assert turkish.status_code == 201
+    assert (turkish.json["phone_region"], turkish.json["whatsapp_phone"]) == ("TR", "+905321234567")
+
+
+def test_the_default_country_comes_from_the_configuration(app, client, auth):
+    app.config["DEFAULT_PHONE_REGION"] = "TR"
+    try:
+        response = client.post("/api/v1/sellers", json={"name": "Gaziantep shop"},
+                               headers=auth(UserFactory(role=Role.seller)))
+    finally:
+        app.config["DEFAULT_PHONE_REGION"] = "SY"
+
+    assert response.json["phone_region"] == "TR"
+
+
+def test_a_shop_can_move_to_another_country_for_new_numbers(client, auth):
+    shop = SellerFactory(whatsapp_phone="+963944111222")
+
+    response = client.patch(f"/api/v1/sellers/{shop.id}", json={"phone_region": "TR",
+                                                                "whatsapp_phone": "0532 123 45 67"},
+                            headers=auth(shop.owner))
+
+    assert response.status_code == 200
+    assert (response.json["phone_region"], response.json["whatsapp_phone"]) == ("TR", "+905321234567")
+
+
+@pytest.mark.parametrize("region", ["XX", "Turkey", "", "9"])
+def test_an_unknown_country_is_422(client, auth, region):
+    shop = SellerFactory()
+
+    response = client.patch(f"/api/v1/sellers/{shop.id}", json={"phone_region": region},
+                            headers=auth(shop.owner))
+
+    assert response.status_code == 422
+    assert "phone_region" in response.json["errors"]

@@ -140,3 +140,35 @@ def test_message_says_where_the_order_is(client, auth, status, lang, phrase):
         assert phrase in text
     else:
         assert not any(mark in text for mark in ("✅", "🛍️", "📦", "❌"))
+
+
+def test_a_cancelled_paid_order_asks_for_nothing_and_says_what_goes_back(client, auth):
+    order = _order(language=Language.en, status=OrderStatus.cancelled, amount_paid=Decimal("91.00"))
+
+    response = client.get(f"/api/v1/orders/{order.id}/whatsapp", headers=auth(order.seller.owner))
+
+    assert response.status_code == 200
+    text = response.json["text"]
+    assert "Left to pay" not in text
+    assert "Paid: 91.00 TRY\nTo give back to you: 91.00 TRY" in text
+
+
+def test_an_overpaid_order_shows_the_customers_credit(client, auth):
+    order = _order(amount_paid=Decimal("350.00"), status=OrderStatus.delivered)
+
+    text = client.get(f"/api/v1/orders/{order.id}/whatsapp", headers=auth(order.seller.owner)).json["text"]
+
+    assert "رصيدك لدينا: 29.50 ل.ت" in text and "المتبقي" not in text
+
+
+def test_names_stored_before_cleaning_lose_their_bidi_overrides_in_the_text(client, auth):
+    """A row written before the schemas cleaned names: the text is cleaned on the way out too."""
+    seller = SellerFactory(name="ريم\u202e للتجميل")
+    product = ProductFactory(seller=seller, name="كريم\u202e 300.00", price=Decimal("10.00"))
+    customer = CustomerFactory(seller=seller, name="Nour\u2066\x07")
+    order = order_with_lines(seller, [(product, 1)], customer=customer)
+
+    text = client.get(f"/api/v1/orders/{order.id}/whatsapp", headers=auth(seller.owner)).json["text"]
+
+    assert not {"\u202e", "\u2066", "\x07"} & set(text)
+    assert "كريم 300.00" in text and "ريم للتجميل" in text

@@ -34,5 +34,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('sellers', schema=None) as batch_op:
-        batch_op.drop_column('search_key')
+    # In place (SQLite 3.35+), not a batch copy: copying sellers would drop the old table,
+    # and ON DELETE CASCADE would take every shop's products, orders and runs with it.
+    op.drop_column('sellers', 'search_key')

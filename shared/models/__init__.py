@@ -3,17 +3,18 @@ from shared.models.accounts import ApiToken, IdempotencyKey, Language, Role, Use
 from shared.models.base import Tenanted, TenantChild, new_id, utcnow
 from shared.models.changes import Change, ChangeOp, TenantCounter
 from shared.models.customers import Customer
-from shared.models.market_runs import MarketRun, MarketRunCost, MarketRunStatus
+from shared.models.market_runs import MarketRun, MarketRunCost, MarketRunLumpSum, MarketRunStatus
 from shared.models.orders import Channel, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
-from shared.models.payments import Payment, PaymentMethod
+from shared.models.payments import Payment, PaymentMethod, RefundReason
 from shared.models.products import Product
+from shared.models.returns import OrderReturn, OrderReturnLine
 from shared.models.sellers import Seller, SellerCategory, shops_of
 
 __all__ = [
     "ApiToken", "IdempotencyKey", "Language", "Role", "User",
     "Tenanted", "TenantChild", "new_id", "utcnow",
     "Change", "ChangeOp", "TenantCounter",
-    "Customer", "MarketRun", "MarketRunCost", "MarketRunStatus",
+    "Customer", "MarketRun", "MarketRunCost", "MarketRunLumpSum", "MarketRunStatus",
     "Channel", "Order", "OrderEvent", "OrderLine", "OrderStatus", "PaymentStatus",
-    "Payment", "PaymentMethod", "Product", "Seller", "SellerCategory", "shops_of",
+    "OrderReturn", "OrderReturnLine", "Payment", "PaymentMethod", "RefundReason", "Product", "Seller", "SellerCategory", "shops_of",
 ]

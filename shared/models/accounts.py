@@ -62,7 +62,8 @@ class ApiToken(IdMixin, TimestampMixin, db.Model):
 
 
 class IdempotencyKey(IdMixin, db.Model):
-    """The first response to a POST carrying an Idempotency-Key, replayed to retries."""
+    """The first successful answer to a change (POST, PUT, PATCH, DELETE) carrying an
+    Idempotency-Key, replayed to retries of the same request."""
 
     __tablename__ = "idempotency_keys"
     __table_args__ = (sa.UniqueConstraint("user_id", "key"),)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.money import CENT
+from shared.money import CENT, RATE_UNIT
 
 if TYPE_CHECKING:
     from shared.models.accounts import User
@@ -71,6 +71,24 @@ class Money(sa.TypeDecorator):
         if value is None:
             return None
         return (Decimal(int(value)) * CENT).quantize(CENT)
+
+
+class Rate(sa.TypeDecorator):
+    """An exchange rate a person typed ("34", "0.0295"), exact to RATE_PLACES decimal
+    places, stored as whole millionths (BIGINT) for the same reason as Money."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return int((Decimal(value) / RATE_UNIT).to_integral_value())
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)) * RATE_UNIT).quantize(RATE_UNIT)
 
 
 def enum_column(cls, length: int = 20) -> sa.Enum:

@@ -20,6 +20,7 @@ from shared.models.sellers import Seller
 if TYPE_CHECKING:
     from shared.models.market_runs import MarketRun
     from shared.models.payments import Payment
+    from shared.models.returns import OrderReturn
 
 
 class OrderStatus(str, enum.Enum):
@@ -66,8 +67,10 @@ class Order(IdMixin, TimestampMixin, VersionMixin, Tenanted, db.Model):
     status: Mapped[OrderStatus] = mapped_column(enum_column(OrderStatus), default=OrderStatus.pending,
                                                 index=True)
     currency: Mapped[str] = mapped_column(sa.String(3))
+    # What the order is worth: its lines at their prices, less what came back (returns).
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
-    # Net of payments minus refunds; kept beside the payments so lists need no SUM.
+    # Net of payments minus refunds, in the order's currency (each payment's order_amount);
+    # kept beside the payments so lists need no SUM.
     amount_paid: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     payment_status: Mapped[PaymentStatus] = mapped_column(enum_column(PaymentStatus),
                                                           default=PaymentStatus.unpaid)
@@ -85,7 +88,11 @@ class Order(IdMixin, TimestampMixin, VersionMixin, Tenanted, db.Model):
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.at"
     )
     payments: Mapped[list["Payment"]] = relationship(
-        back_populates="order", cascade="all, delete-orphan", order_by="Payment.paid_at"
+        back_populates="order", cascade="all, delete-orphan", order_by="Payment.paid_at",
+        foreign_keys="Payment.order_id",
+    )
+    returns: Mapped[list["OrderReturn"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderReturn.returned_at"
     )
     market_run: Mapped["MarketRun | None"] = relationship(back_populates="orders")
 
@@ -101,14 +108,23 @@ class OrderLine(IdMixin, TenantChild, db.Model):
     # Copied when the order is placed: later catalogue changes never change an order.
     product_name: Mapped[str] = mapped_column(sa.String(200))
     unit_price: Mapped[Decimal] = mapped_column(Money)
-    quantity: Mapped[int]
+    quantity: Mapped[int]  # as ordered (and bought); never lowered by a return
+    # How many came back after delivery (see services/returns.py), kept beside the
+    # returns so an order shows its lines and total with no SUM.
+    returned_quantity: Mapped[int] = mapped_column(default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship()
 
     @property
+    def kept_quantity(self) -> int:
+        """What the customer has: ordered less returned (none before the line is saved)."""
+        return self.quantity - (self.returned_quantity or 0)
+
+    @property
     def line_total(self) -> Decimal:
-        return self.unit_price * self.quantity
+        """What the line is worth now: unit price x the quantity kept."""
+        return self.unit_price * self.kept_quantity
 
     def change_parent(self) -> Order:
         return self.order

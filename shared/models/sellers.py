@@ -9,7 +9,6 @@ from shared.models.accounts import Role, User
 from shared.models.base import IdMixin, Tenanted, TimestampMixin, VersionMixin, enum_column
 from shared.text import fold
 
-
 class SellerCategory(str, enum.Enum):
     food = "food"
     clothing = "clothing"
@@ -28,6 +27,9 @@ class Seller(IdMixin, TimestampMixin, VersionMixin, Tenanted, db.Model):
     whatsapp_phone: Mapped[str | None] = mapped_column(sa.String(20))
     category: Mapped[SellerCategory] = mapped_column(enum_column(SellerCategory), default=SellerCategory.other)
     area: Mapped[str] = mapped_column(sa.String(120), default="")
+    # The country (ISO 3166, "SY", "TR") a phone number typed without +country is read in:
+    # a Turkish SIM's "0532 123 45 67" in one shop, a Syrian "0944 111 222" in another.
+    phone_region: Mapped[str] = mapped_column(sa.String(2), default="SY", server_default="SY")
     owner_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

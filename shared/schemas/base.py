@@ -4,11 +4,12 @@ import decimal
 from collections.abc import Mapping
 
 import marshmallow as ma
+import phonenumbers
 from marshmallow import fields, validate
 
-from shared.money import CURRENCIES, MAX_AMOUNT
+from shared.money import CURRENCIES, MAX_AMOUNT, MAX_RATE, RATE_PLACES
 from shared.services.pagination import MAX_LIMIT
-from shared.text import normalise_number
+from shared.text import clean_text, normalise_number
 
 
 def _has_nul(value) -> bool:
@@ -43,6 +44,20 @@ class BaseSchema(ma.Schema):
             if bad:
                 raise ma.ValidationError({key: ["Text may not contain NUL characters."] for key in bad})
         return data
+
+
+class Text(fields.String):
+    """Text a person typed (a name, a note): control characters and bidirectional
+    overrides are stripped before it is stored or lands in a WhatsApp message; Arabic,
+    emoji and right-to-left text stay exactly as typed (shared.text.clean_text).
+    `multiline=True` keeps line breaks (notes, descriptions)."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=self.multiline)
 
 
 class Integer(fields.Integer):
@@ -162,13 +177,75 @@ class AwareDateTime(fields.AwareDateTime):
         return moment.astimezone(dt.timezone.utc)
 
 
+class Rate(fields.Decimal):
+    """An exchange rate a person typed: a positive decimal string, at most six decimal
+    places, Arabic-Indic digits accepted ("٣٤" is 34)."""
+
+    default_error_messages = {
+        "invalid": "Not a valid rate: send a decimal string such as \"34.50\".",
+        "not_positive": "Must be more than zero.",
+        "too_precise": f"Use at most {RATE_PLACES} decimal places.",
+        "too_large": f"Too large: at most {MAX_RATE}.",
+    }
+    PATTERN = f"^[0-9٠-٩۰-۹]{{1,7}}([.٫][0-9٠-٩۰-۹]{{1,{RATE_PLACES}}})?$"
+
+    def __init__(self, **kwargs):
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault("example", "34.50")
+        metadata.setdefault("type", "string")
+        metadata.setdefault("format", "decimal")
+        metadata.setdefault("pattern", self.PATTERN)
+        super().__init__(as_string=True, metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return format(decimal.Decimal(value).normalize(), "f")  # "34", as typed, not "34.000000"
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or value is None:
+            raise self.make_error("invalid")
+        if isinstance(value, float):
+            value = repr(value)
+        if isinstance(value, str):
+            value = normalise_number(value)
+        try:
+            number = decimal.Decimal(str(value))
+        except (decimal.InvalidOperation, ValueError):
+            raise self.make_error("invalid") from None
+        if not number.is_finite():
+            raise self.make_error("invalid")
+        if number <= 0:
+            raise self.make_error("not_positive")
+        if number >= MAX_RATE:
+            raise self.make_error("too_large")
+        if number != number.quantize(decimal.Decimal(1).scaleb(-RATE_PLACES)):
+            raise self.make_error("too_precise")
+        return number
+
+
+class PhoneRegion(fields.String):
+    """A country whose phone numbers phonenumbers knows ("SY", "TR"), upper-cased."""
+
+    def __init__(self, **kwargs):
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault("example", "TR")
+        metadata.setdefault("pattern", "^[A-Za-z]{2}$")
+        super().__init__(validate=validate.OneOf(sorted(phonenumbers.SUPPORTED_REGIONS),
+                                                 error="Unknown country: use an ISO 3166 code such as SY or TR."),
+                         metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip().upper()
+
+
 class Currency(fields.String):
     """An ISO 4217 code this product supports."""
 
     def __init__(self, **kwargs):
         super().__init__(
             validate=validate.OneOf(CURRENCIES, error="Unknown currency: use one of {choices}."),
-            metadata={"example": "TRY", "enum": list(CURRENCIES)},
+            metadata={"example": "TRY", "enum": list(CURRENCIES), **kwargs.pop("metadata", {})},
             **kwargs,
         )
 
@@ -196,11 +273,19 @@ ID = {"example": "01jd3k6w7x8y9z0a1b2c3d4e5f"}
 PERSON_NAME = validate.Length(min=1, max=120)
 PHONE = {"example": "+963 944 111 222",
          "description": "Any common way of writing it (spaces, dashes, Arabic-Indic digits); "
-                        "numbers without a country code are read as Syrian. Stored as E.164."}
+                        "a number without a country code is read in the shop's country "
+                        "(its `phone_region`). Stored as E.164."}
 SIGNED_AMOUNT = {"type": "string", "format": "decimal"}
 
 
-def signed_money(getter, example: str, description: str) -> fields.Function:
-    """A computed amount, dumped as a decimal string (may be negative)."""
-    return fields.Function(lambda obj: f"{getter(obj):.2f}", dump_only=True,
+def signed_money(getter, example: str, description: str, *, allow_none: bool = False) -> fields.Function:
+    """A computed amount, dumped as a decimal string (may be negative; null if `allow_none`)."""
+    if allow_none:
+        def dump(obj):
+            value = getter(obj)
+            return None if value is None else f"{value:.2f}"
+    else:
+        def dump(obj):
+            return f"{getter(obj):.2f}"
+    return fields.Function(dump, dump_only=True, allow_none=allow_none,
                            metadata={**SIGNED_AMOUNT, "example": example, "description": description})

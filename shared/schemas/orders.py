@@ -4,27 +4,29 @@ from marshmallow import fields, validate
 
 from shared.models import Channel, Language, OrderStatus, PaymentStatus
 from shared.schemas.base import (
-    ID, PERSON_NAME, PHONE, Amount, BaseSchema, Currency, Date, Integer, ListQuery, signed_money,
+    ID, PERSON_NAME, PHONE, Amount, BaseSchema, Currency, Date, Integer, ListQuery, Text, signed_money,
 )
+from shared.services.orders import MAX_QUANTITY
 
 
 class OrderLineCreate(BaseSchema):
     product_id = fields.String(required=True, metadata=ID)
-    quantity = Integer(required=True, validate=validate.Range(min=1, max=100_000),
+    quantity = Integer(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY),
                        metadata={"example": 2})
 
 
 class OrderCustomerCreate(BaseSchema):
     """A customer typed in with the order: reused when the shop already has the phone."""
 
-    name = fields.String(required=True, validate=PERSON_NAME, metadata={"example": "أم أحمد"})
+    name = Text(required=True, validate=PERSON_NAME, metadata={"example": "أم أحمد"})
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
                           metadata=PHONE)
-    area = fields.String(load_default="", validate=validate.Length(max=120))
+    area = Text(load_default="", validate=validate.Length(max=120))
     language = fields.Enum(Language, by_value=True, load_default=Language.ar)
 
 
-_LINES_DOC = "At least one; a product named twice is one line with the quantities added."
+_LINES_DOC = (f"At least one; a product named twice is one line with the quantities added "
+              f"(at most {MAX_QUANTITY} of one product, counted after adding).")
 
 
 class OrderCreate(BaseSchema):
@@ -40,7 +42,7 @@ class OrderCreate(BaseSchema):
                         metadata={"description": _LINES_DOC})
     channel = fields.Enum(Channel, by_value=True, load_default=Channel.whatsapp,
                           metadata={"example": "whatsapp"})
-    note = fields.String(load_default="", validate=validate.Length(max=4000))
+    note = Text(multiline=True, load_default="", validate=validate.Length(max=4000))
 
     @ma.validates_schema
     def _one_customer(self, data, **_kwargs):
@@ -51,7 +53,7 @@ class OrderCreate(BaseSchema):
 
 class OrderUpdate(BaseSchema):
     status = fields.Enum(OrderStatus, by_value=True, metadata={"example": "confirmed"})
-    note = fields.String(validate=validate.Length(max=4000))
+    note = Text(multiline=True, validate=validate.Length(max=4000))
     channel = fields.Enum(Channel, by_value=True)
     lines = fields.List(fields.Nested(OrderLineCreate),
                         validate=validate.Length(min=1, max=200, error="Add at least one line."),
@@ -66,12 +68,16 @@ class OrderCustomer(BaseSchema):
 
 
 class OrderLine(BaseSchema):
+    id = fields.String(metadata={**ID, "description": "The line, for returns (`line_id`)."})
     product_id = fields.String(allow_none=True, metadata={
         "description": "null once the product was deleted from the catalogue."})
     product_name = fields.String(metadata={"example": "كريم مرطّب"})
-    quantity = fields.Integer(metadata={"example": 2})
+    quantity = fields.Integer(metadata={"example": 2, "description": "As ordered (and bought)."})
+    returned_quantity = fields.Integer(metadata={"example": 0,
+                                                 "description": "How many came back after delivery."})
     unit_price = Amount(metadata={"description": "The price on the day of the order."})
-    line_total = Amount(metadata={"example": "300.00"})
+    line_total = Amount(metadata={"example": "300.00",
+                                  "description": "unit_price x (quantity - returned_quantity)."})
 
 
 class Order(BaseSchema):
@@ -84,11 +90,22 @@ class Order(BaseSchema):
     note = fields.String()
     status = fields.Enum(OrderStatus, by_value=True)
     currency = Currency()
-    total = Amount(metadata={"example": "300.00"})
-    amount_paid = Amount(metadata={"example": "100.00",
-                                   "description": "Payments minus refunds."})
-    balance_due = signed_money(lambda o: o.total - o.amount_paid, "200.00",
-                         "total - amount_paid; negative when overpaid (the customer's credit).")
+    total = Amount(metadata={"example": "300.00",
+                             "description": "The lines' totals: what the order is worth, after returns."})
+    returned_total = Amount(attribute="figures.returned_total", metadata={
+        "example": "0.00", "description": "The value of the goods that came back (returns)."})
+    amount_paid = Amount(metadata={"example": "100.00", "description": (
+        "Payments minus refunds, in the order's currency (payments in another currency "
+        "count their converted amount).")})
+    balance_due = signed_money(lambda o: o.figures.balance_due, "200.00", (
+        "What is left to pay: total - amount_paid, and nothing is due on a cancelled order "
+        "(it is -amount_paid then). Negative when more was paid than the order is worth: "
+        "that much is `refundable`."))
+    refundable = Amount(attribute="figures.refundable", metadata={
+        "example": "0.00", "description": (
+            "Paid beyond what the order is worth (everything paid, on a cancelled order): "
+            "what a refund may give back, or what POST /orders/{id}/credit may move to "
+            "another order of the customer.")})
     payment_status = fields.Enum(PaymentStatus, by_value=True)
     market_run_id = fields.String(allow_none=True)
     created_at = fields.DateTime()
@@ -107,7 +124,9 @@ class OrderQuery(ListQuery):
         "example": "2025-03-07", "description": "Placed on or before this local calendar day."})
     q = fields.String(
         load_default=None, validate=validate.Length(max=100),
-        metadata={"description": "Customer name (Arabic spelling variants match) or phone."},
+        metadata={"description": "The order number (`19`), the customer's name (Arabic "
+                                 "spelling variants match), or their phone written any way "
+                                 "(or its last digits)."},
     )
 
     @ma.validates_schema

@@ -1,7 +1,7 @@
 """Schemas of products."""
 from marshmallow import fields, validate
 
-from shared.schemas.base import Amount, BaseSchema, Currency, ListQuery
+from shared.schemas.base import Amount, BaseSchema, Currency, ListQuery, Text
 
 
 class Product(BaseSchema):
@@ -26,8 +26,8 @@ class ProductCreate(BaseSchema):
         load_default=None,
         metadata={"description": "The shop; may be left out when you work for exactly one."},
     )
-    name = fields.String(required=True, validate=_PRODUCT_NAME, metadata={"example": "كريم مرطّب"})
-    description = fields.String(load_default="", validate=validate.Length(max=4000))
+    name = Text(required=True, validate=_PRODUCT_NAME, metadata={"example": "كريم مرطّب"})
+    description = Text(multiline=True, load_default="", validate=validate.Length(max=4000))
     price = Amount(required=True)
     currency = Currency(required=True)
     available = fields.Boolean(load_default=True)
@@ -35,8 +35,8 @@ class ProductCreate(BaseSchema):
 
 
 class ProductUpdate(BaseSchema):
-    name = fields.String(validate=_PRODUCT_NAME)
-    description = fields.String(validate=validate.Length(max=4000))
+    name = Text(validate=_PRODUCT_NAME)
+    description = Text(multiline=True, validate=validate.Length(max=4000))
     price = Amount()
     currency = Currency()
     available = fields.Boolean()

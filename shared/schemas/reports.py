@@ -1,7 +1,7 @@
 """Schemas of reports."""
 from marshmallow import fields
 
-from shared.schemas.base import Amount, BaseSchema, Currency, Date
+from shared.schemas.base import Amount, BaseSchema, Currency, Date, signed_money
 
 
 class SalesReportQuery(BaseSchema):
@@ -24,11 +24,26 @@ class TopProduct(BaseSchema):
 class CurrencySales(BaseSchema):
     currency = Currency()
     orders = fields.Integer(metadata={"description": "Non-cancelled orders placed in the range."})
-    revenue = Amount(metadata={"description": "Sum of the totals of those orders."})
+    revenue = Amount(metadata={"description": "Sum of the totals of those orders (after returns)."})
     delivered_revenue = Amount(metadata={"description": "Sum of the totals of those delivered."})
-    collected = Amount(metadata={"description": "Sum of what was paid on those orders."})
+    collected = signed_money(lambda c: c.collected, "790.00", (
+        "Money received in the range (by payment date), in this currency as it was handed over, "
+        "whatever order it was for; less payments recorded by mistake and corrected in the range. "
+        "Credit moved between orders is not counted."))
+    refunded = Amount(metadata={"example": "350.00", "description": (
+        "Money given back in the range (by refund date), in this currency as it was handed back.")})
+    returned = Amount(metadata={"example": "350.00", "description": (
+        "The value of the goods customers gave back in the range (by return date).")})
+    market_runs = fields.Integer(metadata={"description": (
+        "Market runs dated in the range with orders or costs in this currency.")})
+    market_cost = Amount(allow_none=True, metadata={"example": "610.00", "description": (
+        "What those runs cost in this currency (per-product costs and lump sums); null when "
+        "none was recorded.")})
+    market_margin = signed_money(lambda c: c.market_margin, "180.00", (
+        "The margins (revenue - cost) in this currency of those runs whose cost is recorded; "
+        "null when none is."), allow_none=True)
     top_products = fields.List(fields.Nested(TopProduct), metadata={
-        "description": "The five products sold most by quantity."})
+        "description": "The five products sold most by quantity kept (after returns)."})
 
 
 class SalesReport(BaseSchema):

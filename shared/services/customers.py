@@ -1,4 +1,4 @@
-"""A shop's customers: one per phone number, with what each owes (or has in credit)."""
+"""A shop's customers: one per phone number, with what each owes, has on deposit, or has in credit."""
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from shared.db import flush
 from shared.errors import Conflict
-from shared.models import Customer, Language, Order, OrderStatus, Seller, User
+from shared.models import Customer, Language, Order, Seller, User
 from shared.models.base import Money
+from shared.money import ZERO
 from shared.phones import normalise_phone
 from shared.services.access import get_for, scoped, seller_for_write
 from shared.services.figures import WithFigures
 from shared.services.pagination import Page, keyset_page
+from shared.services.payments import figures
 from shared.text import ascii_digits, fold, like_pattern
 
 _PHONE_TYPING = str.maketrans("", "", " -().")
@@ -28,42 +30,81 @@ class CustomerFilter:
     q: str | None = None
 
 
+# A number of at most this many digits is the end of a phone number people remember (or,
+# for orders, an order's number), not a piece of one: "2233" finds +905321112233 only.
+LAST_DIGITS = 4
+
+
 def search_key_pattern(q: str | None) -> str | None:
     """The LIKE pattern `q` means against Customer.search_key, or None when `q` is blank.
 
-    A query that looks like a phone number ('0944 111-222') is compacted and stripped of
-    its leading zeros, so it finds the number stored as +963944111222.
+    A query that looks like a phone number ('0944 111-222', '+90 532…', '00963…') is
+    compacted and stripped of its leading zeros, so it finds the number stored as
+    +963944111222 however it was written; up to LAST_DIGITS digits ('22 33') are the
+    phone's last digits. Anything else is a name, folded (Arabic spelling variants match).
     """
     if not q or not q.strip():
         return None
-    compact = ascii_digits(q).translate(_PHONE_TYPING)
-    if compact.lstrip("+").isdigit():
-        return like_pattern(compact.lstrip("+").lstrip("0") or "0")
+    compact = ascii_digits(q).translate(_PHONE_TYPING).lstrip("#")
+    digits = compact.lstrip("+")
+    if digits.isdigit():
+        if len(digits) <= LAST_DIGITS:
+            return like_pattern(digits, at_end=True)
+        return like_pattern(digits.lstrip("0") or "0")
     key = fold(q)
     return like_pattern(key) if key else None
 
 
-def balances_of(session: Session, customer_ids: list[str]) -> dict[str, list[dict]]:
-    """{customer id: [{"currency", "amount"}]} in one grouped query, for a whole page.
+@dataclass(frozen=True)
+class Balance:
+    """A customer's money in one currency, by the rules of shared.services.payments:
 
-    amount = totals of DELIVERED orders - everything paid on ANY order, per currency:
-    positive is owed to the shop, negative is the customer's credit (an overpayment, or
-    a payment for an order not yet delivered). Currencies that net to zero are left out.
+    `owed`: left to pay on delivered orders; `deposits`: paid on orders not yet
+    delivered (up to their totals), held for them, not credit; `credit`: paid beyond
+    what orders are worth (overpaid, goods returned, orders cancelled) and not yet given
+    back or moved to another order. `amount` = owed - credit: positive is owed to the
+    shop, negative is the customer's credit.
+    """
+
+    currency: str
+    owed: Decimal
+    deposits: Decimal
+    credit: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return self.owed - self.credit
+
+
+def balances_of(session: Session, customer_ids: list[str]) -> dict[str, list[Balance]]:
+    """{customer id: [Balance per currency]} in one grouped query, for a whole page.
+
+    Orders are summed per status and per sign of (total - paid): within such a group
+    every figure of payments.figures is linear, so the figures of the sums are the sums
+    of the figures, and the one rule of shared.services.payments is applied to them.
+    Currencies where everything is zero are left out.
     """
     if not customer_ids:
         return {}
-    delivered_total = sa.case((Order.status == OrderStatus.delivered, Order.total), else_=0)
-    amount = sa.type_coerce(sa.func.sum(delivered_total) - sa.func.sum(Order.amount_paid), Money())
+    short = (Order.total > Order.amount_paid).label("short")
     rows = session.execute(
-        sa.select(Order.customer_id, Order.currency, amount)
+        sa.select(Order.customer_id, Order.currency, Order.status, short,
+                  sa.type_coerce(sa.func.sum(Order.total), Money()),
+                  sa.type_coerce(sa.func.sum(Order.amount_paid), Money()))
         .where(Order.customer_id.in_(customer_ids))
-        .group_by(Order.customer_id, Order.currency)
-        .order_by(Order.customer_id, Order.currency)
+        .group_by(Order.customer_id, Order.currency, Order.status, short)
     )
-    balances: dict[str, list[dict]] = defaultdict(list)
-    for customer_id, currency, total in rows:
-        if total:
-            balances[customer_id].append({"currency": currency, "amount": Decimal(total)})
+    sums: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
+    for customer_id, currency, status, _short, total, paid in rows:
+        money = figures(status, total, paid)
+        found = sums[customer_id, currency]
+        found[0] += money.owed
+        found[1] += money.deposit
+        found[2] += money.refundable
+    balances: dict[str, list[Balance]] = defaultdict(list)
+    for (customer_id, currency), (owed, deposits, credit) in sorted(sums.items()):
+        if owed or deposits or credit:
+            balances[customer_id].append(Balance(currency, owed, deposits, credit))
     return balances
 
 
@@ -71,7 +112,7 @@ def balances_of(session: Session, customer_ids: list[str]) -> dict[str, list[dic
 class CustomerWithBalances(WithFigures[Customer]):
     """A customer and their `balances` (see balances_of): what the Customer schema shows."""
 
-    balances: list[dict]
+    balances: list[Balance]
 
 
 def _with_balances(session: Session, customers: list[Customer]) -> list[CustomerWithBalances]:
@@ -136,13 +177,15 @@ def _flush_or_duplicate(session: Session, seller_id: str, phone: str | None) -> 
             raise duplicate_phone(existing) from None
 
 
-def new_customer(session: Session, seller: Seller, data: Mapping, *, phone_region: str,
+def new_customer(session: Session, seller: Seller, data: Mapping, *, phone_region: str | None = None,
                  phone_field: str = "phone") -> Customer:
     """A customer of `seller` from `data` (name, phone, area, notes, language), added to the
-    session but not checked against the shop's other phones: see create_customer."""
+    session but not checked against the shop's other phones: see create_customer. A phone
+    without a country code is read in the shop's country (`phone_region` is unused: see
+    create_customer)."""
     customer = Customer(
         seller=seller, name=data["name"],
-        phone=normalise_phone(data.get("phone"), phone_region, field=phone_field),
+        phone=normalise_phone(data.get("phone"), seller.phone_region, field=phone_field),
         area=data.get("area") or "", notes=data.get("notes") or "",
         language=data.get("language", Language.ar),
     )
@@ -151,28 +194,33 @@ def new_customer(session: Session, seller: Seller, data: Mapping, *, phone_regio
 
 
 def create_customer(session: Session, user: User, data: Mapping, *,
-                    phone_region: str) -> CustomerWithBalances:
+                    phone_region: str | None = None) -> CustomerWithBalances:
     """`data`: seller_id (optional with one shop), name, phone, area, notes, language.
+
+    A phone without a country code is read in the shop's country (Seller.phone_region).
+    `phone_region` is unused since shops have a country of their own; it is accepted so
+    that callers written before keep working, and can go once none passes it.
 
     :raise Conflict: the shop already has a customer with this phone (`existing_customer_id`).
     """
     seller: Seller = seller_for_write(session, user, data.get("seller_id"))
-    phone = normalise_phone(data.get("phone"), phone_region)
+    phone = normalise_phone(data.get("phone"), seller.phone_region)
     _check_phone_free(session, seller.id, phone)
-    customer = new_customer(session, seller, {**data, "phone": phone}, phone_region=phone_region)
+    customer = new_customer(session, seller, {**data, "phone": phone})
     _flush_or_duplicate(session, seller.id, phone)
     return _with_balances(session, [customer])[0]
 
 
 def update_customer(session: Session, customer: Customer, changes: Mapping, *,
-                    phone_region: str) -> CustomerWithBalances:
-    """Change name, phone, area, notes and/or language.
+                    phone_region: str | None = None) -> CustomerWithBalances:
+    """Change name, phone, area, notes and/or language (a phone read in the shop's country;
+    `phone_region` is unused, see create_customer).
 
     :raise Conflict: another customer of the shop has the phone.
     :raise Stale: the customer changed since it was read.
     """
     if "phone" in changes:
-        phone = normalise_phone(changes["phone"], phone_region)
+        phone = normalise_phone(changes["phone"], customer.seller.phone_region)
         _check_phone_free(session, customer.seller_id, phone, but=customer.id)
         customer.phone = phone
     if "name" in changes:

@@ -24,13 +24,18 @@ EDITABLE = (S.pending, S.confirmed)
 COUNTED = Order.status != S.cancelled
 
 
-def apply_transition(order: Order, to: OrderStatus, actor: User | None) -> OrderEvent:
+def apply_transition(order: Order, to: OrderStatus, actor: User | None) -> OrderEvent | None:
     """Move `order` to `to` and append the history event.
+
+    Asking for the status the order is already in changes nothing and returns None: a
+    retry of a change that went through (a lost answer on a bad network) is not an error.
 
     :raise Conflict: the change is not allowed from the order's current status; the
         error carries `allowed`, the statuses it may move to.
     """
     current = order.status
+    if to == current:
+        return None
     allowed = ALLOWED[current]
     if to not in allowed:
         names = lazy_join(status_label(s) for s in allowed) if allowed else _l("none (it is final)")

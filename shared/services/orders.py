@@ -1,7 +1,9 @@
 """Orders ("tawasi"): placing them at the day's prices, changing them, finding them.
 
 Status changes go through shared.services.order_status (the one place with the rules);
-money received goes through shared.services.payments.
+money received goes through shared.services.payments, goods given back through
+shared.services.returns. What an order shows beside its columns (balance_due,
+refundable, returned_total) comes back explicitly, as OrderWithFigures.
 """
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,12 +28,42 @@ from shared.money import MAX_AMOUNT, ZERO
 from shared.phones import normalise_phone
 from shared.services.access import get_for, scoped, seller_for_write
 from shared.services.customers import find_by_phone, new_customer, search_key_pattern
+from shared.services.figures import WithFigures
 from shared.services.order_status import COUNTED, EDITABLE, apply_transition
 from shared.services.pagination import Page, keyset_page
-from shared.services.payments import payment_status
+from shared.services.payments import MoneyFigures, order_figures, payment_status
+from shared.text import ascii_digits
 
 # What a list or a single order shows: its lines and its customer, in a fixed number of queries.
 _SHOWN = (selectinload(Order.lines),)
+# The most of one product an order may hold, counted after lines naming it twice are merged.
+MAX_QUANTITY = 100_000
+
+
+# --- figures -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderFigures(MoneyFigures):
+    """The order's money (see shared.services.payments.figures) and the value of its returns."""
+
+    returned_total: Decimal
+
+
+@dataclass(frozen=True)
+class OrderWithFigures(WithFigures[Order]):
+    """An order and its `figures`: what the Order schema shows."""
+
+    figures: OrderFigures
+
+
+def with_figures(order: Order) -> OrderWithFigures:
+    """The order with its figures; computed from its own columns and lines, no query."""
+    returned = sum((line.unit_price * line.returned_quantity for line in order.lines), ZERO)
+    money = order_figures(order)
+    return OrderWithFigures(order, OrderFigures(
+        worth=money.worth, balance_due=money.balance_due, refundable=money.refundable,
+        deposit=money.deposit, owed=money.owed, returned_total=returned))
 
 
 # --- reading -----------------------------------------------------------------------
@@ -48,10 +80,20 @@ class OrderFilter:
     q: str | None = None
 
 
+def _number(q: str) -> int | None:
+    """The order number `q` spells ("19", "#19", "١٩"), or None."""
+    text = ascii_digits(q).strip().lstrip("#").strip()
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
 def list_orders(
     session: Session, user: User, filters: OrderFilter, *, tz_name: str, limit: int, cursor: str | None
-) -> Page[Order]:
-    """Newest first; `date_from`/`date_to` are calendar days in the zone `tz_name`."""
+) -> Page[OrderWithFigures]:
+    """Newest first; `date_from`/`date_to` are calendar days in the zone `tz_name`.
+
+    `q` finds the customer's name (Arabic spelling variants match) or phone (any writing
+    of it, or its last digits), and, when it is a number, the order with that number.
+    """
     stmt = (
         scoped(sa.select(Order), Order, user, session)
         .join(Order.customer)
@@ -71,8 +113,12 @@ def list_orders(
     if upper:
         stmt = stmt.where(Order.created_at < upper)
     if pattern := search_key_pattern(filters.q):
-        stmt = stmt.where(Customer.search_key.like(pattern, escape="\\"))
-    return keyset_page(session, stmt, Order, limit=limit, cursor=cursor)
+        found = Customer.search_key.like(pattern, escape="\\")
+        if (number := _number(filters.q)) is not None:
+            found = sa.or_(found, Order.number == number)
+        stmt = stmt.where(found)
+    page = keyset_page(session, stmt, Order, limit=limit, cursor=cursor)
+    return Page([with_figures(order) for order in page.items], page.next_cursor)
 
 
 def get_order(session: Session, user: User, order_id: str, *, for_update: bool = False) -> Order:
@@ -84,24 +130,26 @@ def history(order: Order) -> list[OrderEvent]:
     return list(order.events)
 
 
-def product_totals(*keys: sa.ColumnElement) -> sa.Select:
+def product_totals(*keys: sa.ColumnElement, kept: bool = False) -> sa.Select:
     """Lines of counted orders summed per product: `product_id`, `name`, `quantity`, `amount`.
 
     Market runs' shopping lists and sales reports share it. `amount` is what the
-    customers pay (unit price at their order x quantity). A product still in the
-    catalogue is named as it is now; one since deleted (product_id NULL) keeps the name
-    its orders were placed with, and deleted products of different names stay apart.
-    `keys` (e.g. Order.currency) lead the select list and the GROUP BY. Callers add
-    their WHERE on Order (and any join).
+    customers pay (unit price at their order x quantity). The quantities are those
+    ordered (what a market run buys), or with `kept` those the customers kept, net of
+    returns (what was sold). A product still in the catalogue is named as it is now;
+    one since deleted (product_id NULL) keeps the name its orders were placed with, and
+    deleted products of different names stay apart. `keys` (e.g. Order.currency) lead
+    the select list and the GROUP BY. Callers add their WHERE on Order (and any join).
     """
     deleted_key = sa.case((OrderLine.product_id.is_(None), OrderLine.product_name))
+    quantity = OrderLine.quantity - OrderLine.returned_quantity if kept else OrderLine.quantity
     return (
         sa.select(
             *keys,
             OrderLine.product_id.label("product_id"),
             sa.func.coalesce(Product.name, sa.func.max(OrderLine.product_name)).label("name"),
-            sa.func.sum(OrderLine.quantity).label("quantity"),
-            sa.type_coerce(sa.func.sum(OrderLine.unit_price * OrderLine.quantity), Money).label("amount"),
+            sa.func.sum(quantity).label("quantity"),
+            sa.type_coerce(sa.func.sum(OrderLine.unit_price * quantity), Money).label("amount"),
         )
         .join(Order, Order.id == OrderLine.order_id)
         .outerjoin(Product, Product.id == OrderLine.product_id)
@@ -113,8 +161,9 @@ def product_totals(*keys: sa.ColumnElement) -> sa.Select:
 # --- placing -----------------------------------------------------------------------
 
 
-def _customer_for(session: Session, seller: Seller, data: Mapping, phone_region: str) -> Customer:
-    """The order's customer: the one named by id, or the one typed in (reused by phone)."""
+def _customer_for(session: Session, seller: Seller, data: Mapping) -> Customer:
+    """The order's customer: the one named by id, or the one typed in (reused by phone,
+    read in the shop's country)."""
     if data.get("customer_id"):
         customer = session.scalars(
             sa.select(Customer).where(Customer.id == data["customer_id"], Customer.seller_id == seller.id)
@@ -124,18 +173,28 @@ def _customer_for(session: Session, seller: Seller, data: Mapping, phone_region:
                                             seller=seller.name, id=data["customer_id"]))
         return customer
     typed = data["customer"]
-    phone = normalise_phone(typed.get("phone"), phone_region, field="customer.phone")
+    phone = normalise_phone(typed.get("phone"), seller.phone_region, field="customer.phone")
     existing = find_by_phone(session, seller.id, phone)
     if existing is not None:
         return existing
-    return new_customer(session, seller, {**typed, "phone": phone}, phone_region=phone_region)
+    return new_customer(session, seller, {**typed, "phone": phone})
 
 
 def _merged(lines: list[Mapping]) -> dict[str, int]:
-    """{product_id: quantity} in the order given; a product named twice has its quantities added."""
+    """{product_id: quantity} in the order given; a product named twice has its quantities added.
+
+    :raise Invalid: a product's quantities add up to more than MAX_QUANTITY (each line
+        alone is checked by the schema; this is the cap on what the order will hold).
+    """
     quantities: dict[str, int] = {}
     for line in lines:
         quantities[line["product_id"]] = quantities.get(line["product_id"], 0) + line["quantity"]
+    for product_id, quantity in quantities.items():
+        if quantity > MAX_QUANTITY:
+            raise Invalid("lines", _l("product %(id)r is named on several lines that add up to "
+                                      "%(quantity)s; at most %(max)s of one product per order",
+                                      id=product_id, quantity=quantity, max=MAX_QUANTITY),
+                          product_id=product_id, max_quantity=MAX_QUANTITY)
     return quantities
 
 
@@ -183,11 +242,13 @@ def _total(order: Order) -> Decimal:
     return total
 
 
-def create_order(session: Session, user: User, data: Mapping, *, phone_region: str) -> Order:
+def create_order(session: Session, user: User, data: Mapping, *, phone_region: str | None = None) -> Order:
     """Place an order at today's catalogue prices, numbered next in its shop.
 
     `data`: seller_id (optional when the user works for one shop), customer_id or
     customer {name, phone, area, language}, lines [{product_id, quantity}], channel, note.
+    A typed phone without a country code is read in the shop's country (Seller.phone_region;
+    the `phone_region` argument is unused, as in customers.create_customer).
 
     :raise Invalid: unknown, foreign, unavailable or other-currency product; unknown customer.
     """
@@ -198,7 +259,7 @@ def create_order(session: Session, user: User, data: Mapping, *, phone_region: s
     for product_id in quantities:
         _check_orderable(products[product_id], currency)
     order = Order(
-        seller=seller, customer=_customer_for(session, seller, data, phone_region),
+        seller=seller, customer=_customer_for(session, seller, data),
         channel=data.get("channel", Channel.whatsapp), note=data.get("note") or "",
         status=OrderStatus.pending, currency=currency, amount_paid=ZERO,
         payment_status=PaymentStatus.unpaid,
@@ -251,15 +312,32 @@ def _replace_lines(session: Session, order: Order, lines: list[Mapping]) -> None
     order.payment_status = payment_status(order)
 
 
+def _changes_anything(order: Order, changes: Mapping) -> bool:
+    """Whether `changes` would change the order: a retry of a change already made does not."""
+    if "status" in changes and changes["status"] != order.status:
+        return True
+    if "note" in changes and changes["note"] != order.note:
+        return True
+    if "channel" in changes and changes["channel"] != order.channel:
+        return True
+    if "lines" in changes:
+        current = [(line.product_id, line.quantity) for line in order.lines]
+        return list(_merged(changes["lines"]).items()) != current
+    return False
+
+
 def update_order(session: Session, user: User, order: Order, changes: Mapping) -> Order:
     """Change note, channel, lines (see _replace_lines) and/or status (see order_status).
 
     Lines are replaced before the status changes, so one request may fix the lines and
-    confirm the order.
+    confirm the order. Changes that change nothing (the status the order is already in,
+    sent again on a bad network) write nothing: no history event, no new version.
 
     :raise Conflict: lines of an order already purchased; a status change not allowed.
     :raise Stale: the order changed since it was read.
     """
+    if not _changes_anything(order, changes):
+        return order
     # Claim the order first: the UPDATE checks and bumps its version (and holds the row
     # lock on PostgreSQL), so a write based on a stale read fails before any line moves.
     order.updated_at = utcnow()

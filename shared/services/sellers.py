@@ -31,16 +31,18 @@ def list_sellers(session: Session, user: User, filters: SellerFilter | None = No
 
 
 def normalised(data: Mapping, *, phone_region: str) -> dict:
-    """The fields of `data` a shop keeps, as it keeps them (the WhatsApp phone in E.164).
+    """The fields of `data` a shop keeps, as it keeps them (the WhatsApp phone in E.164,
+    read in `data`'s phone_region when it names one, else in `phone_region`).
 
     create_seller and update_seller store what this returns; a form checking one field
     as it is typed asks it too, so the person sees the same message before saving.
 
     :raise Invalid: the WhatsApp phone is not a phone number.
     """
-    fields = {name: data[name] for name in ("name", "category", "area") if name in data}
+    fields = {name: data[name] for name in ("name", "category", "area", "phone_region") if name in data}
     if "whatsapp_phone" in data:
-        fields["whatsapp_phone"] = normalise_phone(data["whatsapp_phone"], phone_region,
+        fields["whatsapp_phone"] = normalise_phone(data["whatsapp_phone"],
+                                                   data.get("phone_region") or phone_region,
                                                    field="whatsapp_phone")
     return fields
 
@@ -48,7 +50,8 @@ def normalised(data: Mapping, *, phone_region: str) -> dict:
 def create_seller(session: Session, user: User, data: Mapping, *, phone_region: str) -> Seller:
     """A seller user owns the shops it creates; a coordinator manages the client shops it creates.
 
-    `data`: name, whatsapp_phone, category, area.
+    `data`: name, whatsapp_phone, category, area, phone_region (the country local phone
+    numbers are read in; `phone_region`, the server's default, when left out).
 
     :raise Forbidden: a promoter (promoters work on jobs, not shops).
     :raise Invalid: the WhatsApp phone is not a phone number.
@@ -57,7 +60,7 @@ def create_seller(session: Session, user: User, data: Mapping, *, phone_region: 
         raise Forbidden(_l("Only sellers, coordinators and admins can add a shop."))
     fields = normalised(data, phone_region=phone_region)
     seller = Seller(
-        name=fields["name"],
+        name=fields["name"], phone_region=fields.get("phone_region") or phone_region,
         whatsapp_phone=fields.get("whatsapp_phone"),
         category=fields.get("category", SellerCategory.other),
         area=fields.get("area") or "",
@@ -74,15 +77,21 @@ def get_seller(session: Session, user: User, seller_id: str, *, for_update: bool
     return get_for(session, user, Seller, seller_id, for_update=for_update)
 
 
-def update_seller(session: Session, seller: Seller, changes: Mapping, *, phone_region: str) -> Seller:
-    """Change name, whatsapp_phone, category and/or area (only those present in `changes`).
+def update_seller(session: Session, seller: Seller, changes: Mapping, *,
+                  phone_region: str | None = None) -> Seller:
+    """Change name, whatsapp_phone, category, area and/or phone_region (only those present
+    in `changes`). A WhatsApp phone without a country code is read in the shop's country,
+    the new one when phone_region changes too; numbers already stored stay as they are.
+    The `phone_region` argument is unused (as in customers.create_customer).
 
     :raise Invalid: the WhatsApp phone is not a phone number.
     :raise Stale: the shop changed since it was read.
     """
-    changes = normalised(changes, phone_region=phone_region)
+    changes = normalised(changes, phone_region=seller.phone_region)
     if "name" in changes:
         seller.name = changes["name"]
+    if "phone_region" in changes:
+        seller.phone_region = changes["phone_region"]
     if "whatsapp_phone" in changes:
         seller.whatsapp_phone = changes["whatsapp_phone"]
     if "category" in changes:

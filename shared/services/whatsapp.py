@@ -1,6 +1,10 @@
 """WhatsApp-ready texts: an order confirmation for its customer, a shop's price list.
 
 Pure text building (no network): the client opens the wa.me link, or pastes the text.
+What the text says about money is the order's figures (shared.services.payments): it
+asks for what is left to pay, never for money the customer is not owed. Names and notes
+are cleaned of control characters and bidirectional overrides once more on the way out
+(shared.text.clean_text), for rows written before the schemas cleaned them.
 Amounts keep ASCII digits and two decimals (as typed into prices); currencies are
 written the way people in the region write them: in Arabic "ل.ت" (Turkish lira),
 "ل.س" (Syrian pound), "$", "€"; in English the ISO code ("TRY").
@@ -14,6 +18,8 @@ from sqlalchemy.orm import Session
 from shared.models import Language, Order, OrderStatus, Product, Seller, User
 from shared.phones import wa_me_digits
 from shared.services.access import get_for
+from shared.services.payments import order_figures
+from shared.text import clean_text
 
 CURRENCY_NAMES = {
     Language.ar: {"TRY": "ل.ت", "SYP": "ل.س", "USD": "$", "EUR": "€"},
@@ -30,6 +36,8 @@ _TEXTS = {
         "paid": "المدفوع: {amount}",
         "due": "المتبقي: {amount}",
         "credit": "رصيدك لدينا: {amount}",
+        "to_refund": "نعيد لك: {amount}",
+        "returned": "أُرجع {quantity}",
         "catalogue": "*{seller}* — قائمة الأسعار",
         "empty": "لا توجد منتجات متوفرة حالياً.",
         "how_to_order": "للطلب أرسل اسم المنتج والكمية.",
@@ -47,6 +55,8 @@ _TEXTS = {
         "paid": "Paid: {amount}",
         "due": "Left to pay: {amount}",
         "credit": "Your credit with us: {amount}",
+        "to_refund": "To give back to you: {amount}",
+        "returned": "{quantity} returned",
         "catalogue": "*{seller}* — price list",
         "empty": "No products are available at the moment.",
         "how_to_order": "To order, reply with the product name and quantity.",
@@ -65,27 +75,40 @@ def money(amount: Decimal, currency: str, lang: Language) -> str:
 
 
 def order_text(order: Order, lang: Language) -> str:
-    """The message a seller sends the customer: where the order is, lines, total, what is paid."""
+    """The message a seller sends the customer: where the order is, lines, total, what is paid.
+
+    Each line shows what the customer kept (and how many came back); then the total,
+    what was paid, and from the order's figures what is left to pay, or the money that
+    is theirs: to give back on a cancelled order, their credit on any other.
+    """
     t = _TEXTS[lang]
     cur = order.currency
-    lines = [t["greeting"].format(name=order.customer.name), "",
-             t["thanks"].format(seller=order.seller.name), t["number"].format(number=order.number)]
+    lines = [t["greeting"].format(name=clean_text(order.customer.name)), "",
+             t["thanks"].format(seller=clean_text(order.seller.name)),
+             t["number"].format(number=order.number)]
     if order.status in t:
         lines.append(t[order.status])
     lines.append("")
     for line in order.lines:
-        text = f"• {line.quantity} × {line.product_name}: {money(line.line_total, cur, lang)}"
-        if line.quantity > 1:
-            text += f" ({t['each'].format(price=money(line.unit_price, cur, lang))})"
+        kept = line.kept_quantity
+        text = f"• {kept} × {clean_text(line.product_name)}: {money(line.line_total, cur, lang)}"
+        notes = []
+        if kept > 1:
+            notes.append(t["each"].format(price=money(line.unit_price, cur, lang)))
+        if line.returned_quantity:
+            notes.append(t["returned"].format(quantity=line.returned_quantity))
+        if notes:
+            text += f" ({'، '.join(notes) if lang == Language.ar else ', '.join(notes)})"
         lines.append(text)
     lines += ["", t["total"].format(amount=money(order.total, cur, lang))]
+    figures = order_figures(order)
     if order.amount_paid:
-        due = order.total - order.amount_paid
         lines.append(t["paid"].format(amount=money(order.amount_paid, cur, lang)))
-        if due > 0:
-            lines.append(t["due"].format(amount=money(due, cur, lang)))
-        elif due < 0:
-            lines.append(t["credit"].format(amount=money(-due, cur, lang)))
+    if figures.balance_due > 0 and order.amount_paid:
+        lines.append(t["due"].format(amount=money(figures.balance_due, cur, lang)))
+    elif figures.refundable > 0:
+        key = "to_refund" if order.status == OrderStatus.cancelled else "credit"
+        lines.append(t[key].format(amount=money(figures.refundable, cur, lang)))
     return "\n".join(lines)
 
 
@@ -98,11 +121,11 @@ def wa_me_url(phone: str | None, text: str) -> str | None:
 
 def catalogue_text(seller: Seller, products: list[Product], lang: Language) -> str:
     t = _TEXTS[lang]
-    lines = [t["catalogue"].format(seller=seller.name), ""]
+    lines = [t["catalogue"].format(seller=clean_text(seller.name)), ""]
     if not products:
         lines.append(t["empty"])
         return "\n".join(lines)
-    lines += [f"• {p.name}: {money(p.price, p.currency, lang)}" for p in products]
+    lines += [f"• {clean_text(p.name)}: {money(p.price, p.currency, lang)}" for p in products]
     lines += ["", t["how_to_order"]]
     return "\n".join(lines)
 
