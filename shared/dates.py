@@ -13,3 +13,13 @@ def day_range_utc(start: date | None, end: date | None, tz_name: str) -> tuple[d
     lower = day_start_utc(start, tz_name) if start else None
     upper = day_start_utc(end + timedelta(days=1), tz_name) if end else None
     return lower, upper
+
+
+def local_today(tz_name: str, now: datetime | None = None) -> date:
+    """Today's date in the zone (`now`, or the current moment)."""
+    return (now or datetime.now(timezone.utc)).astimezone(ZoneInfo(tz_name)).date()
+
+
+def local_day(moment: datetime, tz_name: str) -> date:
+    """The calendar day `moment` falls on in the zone."""
+    return moment.astimezone(ZoneInfo(tz_name)).date()

@@ -72,11 +72,19 @@ _STATUSES = {
     "cancelled": lazy_pgettext("status", "cancelled"),
     "planned": lazy_pgettext("status", "planned"),
     "bought": lazy_pgettext("status", "bought"),
+    # promotion jobs, contributions, payouts
+    "draft": lazy_pgettext("status", "draft"),
+    "active": lazy_pgettext("status", "active"),
+    "completed": lazy_pgettext("status", "completed"),
+    "approved": lazy_pgettext("status", "approved"),
+    "rejected": lazy_pgettext("status", "rejected"),
+    "paid": lazy_pgettext("status", "paid"),
 }
 
 
 def status_label(status) -> LazyString | str:
-    """An order or market run status (enum or value) in the reader's language."""
+    """A status (enum or value) of an order, market run, promotion job, contribution or
+    payout, in the reader's language."""
     value = getattr(status, "value", status)
     return _STATUSES.get(value, value)
 
