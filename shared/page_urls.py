@@ -36,7 +36,7 @@ RULES: dict[Platform, Rule] = {
         frozenset({"instagram.com", "www.instagram.com", "m.instagram.com", "instagr.am"}),
         "https://www.instagram.com/yasmine.boutique"),
     Platform.whatsapp_channel: Rule(
-        lazy_pgettext("platform", "WhatsApp channel"),
+        lazy_pgettext("platform", "WhatsApp Channels"),
         frozenset({"whatsapp.com", "www.whatsapp.com"}),
         "https://whatsapp.com/channel/0029VaK4nQx2f3EFbXh1Zc0g", path_prefix="/channel/",
         at_handles=False),
@@ -70,12 +70,11 @@ def platform_of_host(host: str) -> Platform | None:
 def _refuse(platform: Platform, url: str, field: str, *, other: Platform | None = None) -> Invalid:
     rule = RULES[platform]
     if other is not None:
-        reason = _l("%(url)r is a %(other)s address, not a %(platform)s page; use a link like "
-                    "%(example)s", url=url, other=RULES[other].label, platform=rule.label,
-                    example=rule.example)
+        reason = _l("%(url)r is on %(other)s, not %(platform)s; use a link like %(example)s",
+                    url=url, other=RULES[other].label, platform=rule.label, example=rule.example)
     else:
-        reason = _l("%(url)r is not a %(platform)s page address; use a link like %(example)s",
-                    url=url, platform=rule.label, example=rule.example)
+        reason = _l("%(url)r is not the address of a page on %(platform)s; use a link like "
+                    "%(example)s", url=url, platform=rule.label, example=rule.example)
     return Invalid(field, reason, platform=platform.value, example=rule.example)
 
 

@@ -68,8 +68,8 @@ def create_page(session: Session, user: User, data: Mapping) -> SocialPage:
     :raise Invalid: the URL is not an address of the platform.
     :raise Conflict: the shop already has a page at this address.
     """
-    check_can_change(user)
     seller = seller_for_write(session, user, data.get("seller_id"))
+    check_can_change(user)
     url = check_page_url(data["platform"], data["url"])
     _check_new_address(session, seller.id, url)
     page = SocialPage(seller=seller, platform=Platform(data["platform"]), url=url,

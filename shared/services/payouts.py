@@ -102,11 +102,15 @@ def _weights(session: Session, job: PromotionJob, split: Split) -> dict[str, int
         if not weights:
             raise Conflict(_l("Nobody is assigned to this job: assign members before paying out."))
         return weights
-    weights = contributions.approved_quantities(session, job.id)
-    if not weights:
+    approved = contributions.approved_quantities(session, job.id)
+    if not approved:
         raise Conflict(_l("No contribution to this job is approved yet: approve contributions, or "
                           "split equally."))
-    return weights
+    # In a fixed order (the job's members as assigned, then anyone since unassigned), so a
+    # cent left over by the rounding always goes to the same person.
+    assigned = [member.user_id for member in job.members]
+    order = [u for u in assigned if u in approved] + sorted(u for u in approved if u not in assigned)
+    return {user_id: approved[user_id] for user_id in order}
 
 
 def create_payout_set(session: Session, user: User, job_id: str, *, split: Split | None = None) -> PayoutSet:
