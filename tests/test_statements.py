@@ -117,3 +117,12 @@ def test_the_statement_takes_the_same_queries_for_1_or_30_jobs(app, client, auth
     for _ in range(29):
         job_on(db.session.get(SocialPage, page_id), 1500)
     assert count() == one
+
+
+def test_a_shop_with_promotion_jobs_cannot_be_deleted(client, auth, page):
+    job_on(page, None)
+
+    response = client.delete(f"/api/v1/sellers/{page.seller_id}", headers=auth(page.seller.coordinator))
+
+    assert response.status_code == 409
+    assert response.json["jobs"] == 1
