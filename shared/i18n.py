@@ -143,6 +143,12 @@ FIELD_MESSAGES = (
     N_("Send either customer_id or customer {name, phone}, not both."),
     N_("`from` must not be after `to`."),
     N_("Not a valid http(s) URL."),
+    N_("Send either price or reward, not both."),
+    N_("Name the promoter by exactly one of user_id, email or phone."),
+    N_("Give an email or a phone number."),
+    N_("Name the shop: seller_id or shop_name."),
+    N_("The end must not be before the start."),
+    N_("Give the currency of the prize's value."),
 )
 
 # Messages with values inside, as marshmallow formats them: matched whole, the values
