@@ -149,6 +149,7 @@ FIELD_MESSAGES = (
     N_("Name the shop: seller_id or shop_name."),
     N_("The end must not be before the start."),
     N_("Give the currency of the prize's value."),
+    N_("Send either email or phone, not both."),
 )
 
 # Messages with values inside, as marshmallow formats them: matched whole, the values

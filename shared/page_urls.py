@@ -96,7 +96,7 @@ def check_page_url(platform: Platform | str, url: str, *, field: str = "url") ->
     except ValueError:
         raise _refuse(platform, typed, field) from None
     if (parts.scheme.lower() not in ("http", "https") or parts.username or parts.password
-            or port not in (None, 80, 443) or len(typed) > MAX_URL_LENGTH):
+            or port not in (None, 80, 443)):
         raise _refuse(platform, typed, field)
     rule = RULES[platform]
     if host not in rule.hosts:
@@ -106,7 +106,10 @@ def check_page_url(platform: Platform | str, url: str, *, field: str = "url") ->
     if not path.startswith(rule.path_prefix or "/") or len(path) <= len(rule.path_prefix or "/"):
         raise _refuse(platform, typed, field)
     query = f"?{parts.query}" if parts.query else ""
-    return f"https://{host}{path}{query}"
+    tidy = f"https://{host}{path}{query}"
+    if len(tidy) > MAX_URL_LENGTH:
+        raise _refuse(platform, typed, field)
+    return tidy
 
 
 def handle_from_url(platform: Platform | str, url: str) -> str:

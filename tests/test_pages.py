@@ -130,3 +130,10 @@ def test_search_folds_arabic(client, auth):
 def test_platforms_are_the_issues_six():
     assert [p.value for p in Platform] == ["facebook", "instagram", "whatsapp_channel", "telegram", "tiktok",
                                            "youtube"]
+
+
+def test_an_address_too_long_once_tidied_is_refused():
+    typed = "facebook.com/" + "a" * 487  # 500 typed, 508 with https://
+
+    with pytest.raises(Invalid):
+        check_page_url("facebook", typed)

@@ -197,3 +197,18 @@ def test_the_team_list_takes_the_same_queries_for_1_or_500_teams(app, client, au
     assert (len(first), len(page)) == (1, 100)
     assert one == many
     assert all(len(t["members"]) == 3 and t["members"][0]["name"] for t in page)
+
+
+def test_a_promoter_signed_up_by_phone_logs_in_with_it(client, auth, team):
+    made = client.post(f"{URL}/{team.id}/accounts", json={"name": "رهف", "phone": "0944 222 333"},
+                       headers=auth(team.coordinator)).json
+
+    by_phone = client.post("/api/v1/auth/tokens", json={"phone": "+963 944 222 333",
+                                                        "password": made["initial_password"]})
+    wrong = client.post("/api/v1/auth/tokens", json={"phone": "0944 222 333", "password": "not-it"})
+    both = client.post("/api/v1/auth/tokens", json={"phone": "0944 222 333", "email": "a@example.com",
+                                                    "password": made["initial_password"]})
+
+    assert (made["email"], by_phone.status_code, wrong.status_code, both.status_code) == (None, 201, 401, 422)
+    jobs = client.get("/api/v1/promotions", headers={"Authorization": f"Bearer {by_phone.json['token']}"})
+    assert jobs.status_code == 200

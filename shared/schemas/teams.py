@@ -6,6 +6,7 @@ from shared.models import Language
 from shared.schemas.base import ID, PERSON_NAME, PHONE, Amount, BaseSchema, ListQuery
 
 _NAME = validate.Length(min=1, max=120)
+_EMAIL = validate.Length(max=254)
 _SHARE = {"example": "20.00",
           "description": "The percentage (0 to 100) of each payout's earnings the coordinator keeps."}
 
@@ -50,7 +51,7 @@ class MemberAdd(BaseSchema):
     """An existing promoter account, named by one of id, email or phone."""
 
     user_id = fields.String(load_default=None, metadata=ID)
-    email = fields.Email(load_default=None, metadata={"example": "huda@example.com"})
+    email = fields.Email(load_default=None, validate=_EMAIL, metadata={"example": "huda@example.com"})
     phone = fields.String(load_default=None, validate=validate.Length(max=40), metadata=PHONE)
 
     @ma.validates_schema
@@ -64,7 +65,7 @@ class AccountCreate(BaseSchema):
     """A new promoter account, made a member of the team."""
 
     name = fields.String(required=True, validate=PERSON_NAME, metadata={"example": "رهف"})
-    email = fields.Email(load_default=None, metadata={"example": "rahaf@example.com"})
+    email = fields.Email(load_default=None, validate=_EMAIL, metadata={"example": "rahaf@example.com"})
     phone = fields.String(load_default=None, validate=validate.Length(max=40), metadata=PHONE)
     language = fields.Enum(Language, by_value=True, load_default=Language.ar)
 
