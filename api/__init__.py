@@ -2,7 +2,8 @@
 from flask_smorest import Api
 
 from api import (
-    auth, conventions, customers, market_runs, orders, products, reports, sellers, whatsapp,
+    auth, client_payments, contests, contributions, conventions, customers, market_runs, orders, pages,
+    payouts, products, promotions, reports, sellers, statements, teams, whatsapp,
 )
 from shared.schemas.problems import Problem
 
@@ -15,7 +16,8 @@ api = TawasiApi()
 
 BLUEPRINTS = (
     auth.blp, sellers.blp, products.blp, customers.blp, orders.blp, whatsapp.blp,
-    market_runs.blp, reports.blp,
+    market_runs.blp, reports.blp, pages.blp, promotions.blp, teams.blp, contributions.blp,
+    payouts.sets_blp, payouts.blp, client_payments.blp, statements.blp, contests.blp,
 )
 
 

@@ -6,6 +6,7 @@ from flask import current_app, g
 from api.conventions import Blueprint, View
 from shared.auth import require_token
 from shared.extensions import db, limiter
+from shared.phones import normalise_phone
 from shared.schemas.accounts import Token, TokenCreate
 from shared.services import accounts
 
@@ -24,12 +25,14 @@ class Tokens(View):
     def post(self, data):
         """Get a token
 
-        Exchange an email and password for a bearer token. Send it on every other
+        Exchange an email (or, for an account made with a phone number only, the
+        `phone`) and password for a bearer token. Send it on every other
         call as `Authorization: Bearer <token>`. A wrong email or password is a 401
         with the same message either way. Too many attempts from one address are
         answered 429 with Retry-After.
         """
-        user = accounts.authenticate(db.session, data["email"], data["password"])
+        phone = normalise_phone(data["phone"], current_app.config["DEFAULT_PHONE_REGION"])
+        user = accounts.authenticate(db.session, data["email"], data["password"], phone=phone)
         lifetime = timedelta(days=current_app.config["TOKEN_LIFETIME_DAYS"])
         plain, token = accounts.issue_token(db.session, user, lifetime)
         return {"token": plain, "expires_at": token.expires_at}

@@ -25,3 +25,8 @@ def week_of(day: date, first_weekday: int) -> tuple[date, date]:
     counts (Monday 0 … Saturday 5, where Syria's week starts)."""
     start = day - timedelta(days=(day.weekday() - first_weekday) % 7)
     return start, start + timedelta(days=6)
+
+
+def local_day(moment: datetime, tz_name: str) -> date:
+    """The calendar day `moment` falls on in the zone."""
+    return moment.astimezone(ZoneInfo(tz_name)).date()

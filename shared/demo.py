@@ -4,17 +4,24 @@ Reem's week as it really goes: orders in every status, last Thursday's market ru
 lira and dollars (per-product costs and a lump sum for transport), a deposit on an order
 not yet delivered, a lipstick given back and refunded, and a dollar order paid in lira at
 the rate Reem applied. Confirmed orders in both currencies wait for this week's run.
+Zeina's week: her clients' pages, a team of four, jobs in every status with their
+counts, contributions, payouts, client payments and contests.
 """
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from shared.dates import local_today
 from shared.models import (
-    Channel, Language, OrderStatus, PaymentMethod, Product, RefundReason, Role, Seller, SellerCategory,
-    User,
+    Channel, ContributionKind, JobStatus, Language, Metric, OrderStatus, PaymentMethod, Platform,
+    Product, RefundReason, ReviewStatus, Role, Seller, SellerCategory, Split, User, utcnow,
 )
-from shared.services import market_runs, orders, payments, returns
+from shared.services import (
+    client_payments, contests, contributions, market_runs, orders, pages, payments, payouts,
+    promotions, returns, teams,
+)
 from shared.services.accounts import hash_password
 from shared.services.customers import create_customer
 
@@ -128,6 +135,132 @@ def _reem_week(session: Session, reem: User, shop: Seller, products: list[Produc
                          method=PaymentMethod.transfer)
 
 
+TZ = "Asia/Damascus"
+
+# One Facebook page per client (the story's "five pages at once"), and Yasmine's Instagram.
+ZEINA_PAGES = [
+    (0, Platform.facebook, "https://www.facebook.com/abukhalil.restaurant", "مطعم أبو خليل"),
+    (1, Platform.facebook, "https://www.facebook.com/sham.falafel", "فلافل الشام"),
+    (2, Platform.facebook, "https://www.facebook.com/yasmine.boutique.azaz", "بوتيك ياسمين"),
+    (3, Platform.facebook, "https://www.facebook.com/umm.mohammad.crafts", "أشغال أم محمد اليدوية"),
+    (4, Platform.facebook, "https://www.facebook.com/alsaada.sweets", "حلويات السعادة"),
+    (2, Platform.instagram, "https://www.instagram.com/yasmine.boutique", "Yasmine boutique"),
+]
+TEAM = [("huda", "هدى"), ("salma", "سلمى"), ("lina", "لينا"), ("maryam", "مريم")]
+
+
+def _counts(session, zeina, job, counts, *, days: int) -> None:
+    """Counts typed in over the last `days` days, evenly, the last one an hour ago."""
+    now = utcnow()
+    step = timedelta(days=days) / max(len(counts) - 1, 1)
+    for i, count in enumerate(counts):
+        at = now - timedelta(hours=1) - step * (len(counts) - 1 - i)
+        promotions.add_progress(session, zeina, job, count=count, observed_at=at,
+                                note="عدد المتابعين كما ظهر على الصفحة")
+
+
+def _job(session, zeina, page, **terms):
+    return promotions.create_job(session, zeina, {"page_id": page.id, "disclosure": "#إعلان", **terms},
+                                 tz_name=TZ).row
+
+
+def _zeinas_work(session: Session, zeina: User, promoters: list[User]) -> None:
+    """Pages, a team of four, jobs in every status with their counts, contributions,
+    payouts, client payments and contests: Zeina's week, built through the services."""
+    by_name = {seller.name: seller for seller in
+               session.scalars(sa.select(Seller).where(Seller.coordinator_id == zeina.id))}
+    shops = [by_name[name] for name, *_ in ZEINA_CLIENTS]
+    page = [pages.create_page(session, zeina, {"seller_id": shops[i].id, "platform": platform, "url": url,
+                                               "name": name})
+            for i, platform, url, name in ZEINA_PAGES]
+    team = teams.create_team(session, zeina, {"name": "فريق زينة — Zeina's team",
+                                              "coordinator_share": Decimal("20.00")})
+    for promoter in promoters:
+        teams.add_member(session, zeina, team, user_id=promoter.id, phone_region="SY")
+    huda, salma, lina, maryam = promoters
+
+    # Abu Khalil: active, exactly half way (500 of 1,000 new followers: 150 of 300 TRY).
+    half = _job(session, zeina, page[0], title="١٠٠٠ متابع جديد — 1,000 new followers",
+                metric=Metric.followers, baseline_count=1000, target_gain=1000, price=Decimal("300.00"),
+                currency="TRY", deadline=local_today(TZ) + timedelta(days=20))
+    promotions.add_members(session, zeina, half, [huda.id, salma.id, lina.id], tz_name=TZ)
+    promotions.update_job(session, zeina, half, {"status": JobStatus.active}, tz_name=TZ)
+    _counts(session, zeina, half, [1000, 1060, 1140, 1210, 1300, 1370, 1440, 1500], days=7)
+    contributions.create_contribution(session, huda, {
+        "job_id": half.id, "kind": ContributionKind.followers, "quantity": 180,
+        "note": "دعوت جاراتي ومجموعة الحي", "evidence_url": "https://example.com/evidence/huda-1.jpg"})
+    client_payments.create_client_payment(session, zeina, {
+        "seller_id": shops[0].id, "amount": Decimal("100.00"), "currency": "TRY",
+        "method": PaymentMethod.cash, "note": "دفعة أولى — first instalment"}, today=local_today(TZ))
+
+    # Sham falafel: completed, target reached, paid out by contributions, paid by the client.
+    done = _job(session, zeina, page[1], title="٥٠٠ متابع — 500 followers", metric=Metric.followers,
+                baseline_count=2400, target_gain=500, price=Decimal("150.00"), currency="TRY",
+                split=Split.contributions)
+    promotions.add_members(session, zeina, done, [huda.id, salma.id, maryam.id], tz_name=TZ)
+    promotions.update_job(session, zeina, done, {"status": JobStatus.active}, tz_name=TZ)
+    _counts(session, zeina, done, [2400, 2530, 2690, 2810, 2950], days=14)
+    for who, kind, quantity, review in (
+        (huda, ContributionKind.followers, 220, {"status": ReviewStatus.approved}),
+        (salma, ContributionKind.shares, 140, {"status": ReviewStatus.approved}),
+        (maryam, ContributionKind.followers, 90, {"status": ReviewStatus.approved}),
+        (maryam, ContributionKind.comments, 300, {"status": ReviewStatus.rejected,
+                                                  "rejection_reason": "التعليقات على صفحة أخرى"}),
+    ):
+        made = contributions.create_contribution(session, who, {"job_id": done.id, "kind": kind,
+                                                               "quantity": quantity, "note": ""})
+        contributions.update_contribution(session, zeina, made, review)
+    promotions.update_job(session, zeina, done, {"status": JobStatus.completed}, tz_name=TZ)
+    paid_out = payouts.create_payout_set(session, zeina, done.id)
+    payouts.update_payout(session, zeina, paid_out.payouts[0], {"status": "paid", "method": PaymentMethod.cash},
+                          today=local_today(TZ))
+    client_payments.create_client_payment(session, zeina, {
+        "seller_id": shops[1].id, "amount": Decimal("150.00"), "currency": "TRY",
+        "method": PaymentMethod.transfer, "note": "كامل المبلغ — paid in full"}, today=local_today(TZ))
+
+    # Yasmine: a draft on Instagram, waiting for the owner's go-ahead.
+    _job(session, zeina, page[5], title="متابعين إنستغرام — Instagram followers", metric=Metric.followers,
+         baseline_count=800, target_gain=1000, price=Decimal("250.00"), currency="TRY",
+         notes="تبدأ بعد موافقة صاحبة البوتيك")
+
+    # Umm Mohammad: cancelled by the client after a slow start; its earnings froze at 30.00.
+    stopped = _job(session, zeina, page[3], title="١٠٠٠ إعجاب — 1,000 likes", metric=Metric.likes,
+                   baseline_count=300, target_gain=1000, price=Decimal("200.00"), currency="TRY")
+    promotions.add_members(session, zeina, stopped, [lina.id], tz_name=TZ)
+    promotions.update_job(session, zeina, stopped, {"status": JobStatus.active}, tz_name=TZ)
+    _counts(session, zeina, stopped, [300, 360, 410, 450], days=5)
+    promotions.update_job(session, zeina, stopped, {"status": JobStatus.cancelled,
+                                                    "notes": "ألغتها صاحبة الصفحة"}, tz_name=TZ)
+
+    # Al-Saada sweets: paid in kind, a box of sweets.
+    sweets = _job(session, zeina, page[4], title="متابعين مقابل حلويات — followers for sweets",
+                  metric=Metric.followers, baseline_count=650, target_gain=500, currency="TRY",
+                  reward={"description": "صندوق حلويات مشكلة — a box of mixed sweets",
+                          "estimated_value": Decimal("200.00")})
+    promotions.add_members(session, zeina, sweets, [maryam.id], tz_name=TZ)
+    promotions.update_job(session, zeina, sweets, {"status": JobStatus.active}, tz_name=TZ)
+    _counts(session, zeina, sweets, [650, 720, 800, 950], days=6)
+
+    # A contest won, its prize received; another still open.
+    now = utcnow()
+    won = contests.create_contest(session, zeina, {
+        "shop_name": "عطورات الريحان — Al-Rayhan perfumes", "shop_url": "https://www.facebook.com/alrayhan.perfumes",
+        "title": "مسابقة أجمل تعليق — best comment", "prize_description": "طقم عطور — a perfume set",
+        "prize_value": Decimal("300.00"), "currency": "TRY", "starts_at": now - timedelta(days=12),
+        "ends_at": now - timedelta(days=5), "rules_url": "https://www.facebook.com/alrayhan.perfumes/posts/1"})
+    for promoter in (huda, salma):
+        won = contests.add_entry(session, promoter, won, {"note": "شاركت بتعليق وصورة"})
+    by_user = {entry.user_id: entry.id for entry in won.entries}
+    contests.update_entry(session, zeina, won, by_user[huda.id], {"result": "won", "prize_received": True},
+                          today=local_today(TZ))
+    contests.update_entry(session, zeina, won, by_user[salma.id], {"result": "lost"}, today=local_today(TZ))
+    open_contest = contests.create_contest(session, zeina, {
+        "seller_id": shops[4].id, "title": "احزر عدد حبات المعمول — guess the maamoul",
+        "prize_description": "علبة معمول — a box of maamoul", "prize_value": Decimal("120.00"),
+        "currency": "TRY", "starts_at": now - timedelta(days=2), "ends_at": now + timedelta(days=5)})
+    contests.add_entry(session, maryam, open_contest, {})
+
+
 def _user(email, role, name, language=Language.ar) -> User:
     return User(email=email, role=role, name=name, language=language,
                 password_hash=hash_password(PASSWORD))
@@ -138,9 +271,10 @@ def load_demo(session: Session) -> list[User]:
     admin = _user("admin@example.com", Role.admin, "Admin", Language.en)
     reem = _user("reem@example.com", Role.seller, "ريم")
     zeina = _user("zeina@example.com", Role.coordinator, "زينة")
-    promoters = [_user(f"{n}@example.com", Role.promoter, label) for n, label in
-                 (("huda", "هدى"), ("salma", "سلمى"))]
-    session.add_all([admin, reem, zeina, *promoters])
+    # The restaurant's owner has an account: he reads the jobs on his page and his bill.
+    abu_khalil = _user("abukhalil@example.com", Role.seller, "أبو خليل")
+    promoters = [_user(f"{n}@example.com", Role.promoter, label) for n, label in TEAM]
+    session.add_all([admin, reem, zeina, abu_khalil, *promoters])
 
     shop = Seller(name="ريم للتجميل — Reem beauty", category=SellerCategory.cosmetics,
                   area="Idlib", whatsapp_phone="+963944111222", owner=reem)
@@ -151,9 +285,11 @@ def load_demo(session: Session) -> list[User]:
                  for name, desc, price in REEM_DOLLAR_PRODUCTS]
     session.add_all(products)
     session.add_all(
-        Seller(name=name, category=category, area=area, whatsapp_phone=phone, coordinator=zeina)
-        for name, category, area, phone in ZEINA_CLIENTS
+        Seller(name=name, category=category, area=area, whatsapp_phone=phone, coordinator=zeina,
+               owner=abu_khalil if i == 0 else None)
+        for i, (name, category, area, phone) in enumerate(ZEINA_CLIENTS)
     )
     session.flush()
     _reem_week(session, reem, shop, products)
-    return [admin, reem, zeina, *promoters]
+    _zeinas_work(session, zeina, promoters)
+    return [admin, reem, zeina, abu_khalil, *promoters]

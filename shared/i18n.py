@@ -72,11 +72,19 @@ _STATUSES = {
     "cancelled": lazy_pgettext("status", "cancelled"),
     "planned": lazy_pgettext("status", "planned"),
     "bought": lazy_pgettext("status", "bought"),
+    # promotion jobs, contributions, payouts
+    "draft": lazy_pgettext("status", "draft"),
+    "active": lazy_pgettext("status", "active"),
+    "completed": lazy_pgettext("status", "completed"),
+    "approved": lazy_pgettext("status", "approved"),
+    "rejected": lazy_pgettext("status", "rejected"),
+    "paid": lazy_pgettext("status", "paid"),
 }
 
 
 def status_label(status) -> LazyString | str:
-    """An order or market run status (enum or value) in the reader's language."""
+    """A status (enum or value) of an order, market run, promotion job, contribution or
+    payout, in the reader's language."""
     value = getattr(status, "value", status)
     return _STATUSES.get(value, value)
 
@@ -135,6 +143,13 @@ FIELD_MESSAGES = (
     N_("Send either customer_id or customer {name, phone}, not both."),
     N_("`from` must not be after `to`."),
     N_("Not a valid http(s) URL."),
+    N_("Send either price or reward, not both."),
+    N_("Name the promoter by exactly one of user_id, email or phone."),
+    N_("Give an email or a phone number."),
+    N_("Name the shop: seller_id or shop_name."),
+    N_("The end must not be before the start."),
+    N_("Give the currency of the prize's value."),
+    N_("Send either email or phone, not both."),
 )
 
 # Messages with values inside, as marshmallow formats them: matched whole, the values

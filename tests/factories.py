@@ -121,3 +121,91 @@ class MarketRunFactory(BaseFactory):
     seller = factory.SubFactory(SellerFactory)
     run_date = factory.LazyFunction(lambda: date(2025, 5, 16))
     status = MarketRunStatus.planned
+
+
+# --- Zeina's work: pages, promotion jobs, teams (issue 9) ------------------------------------
+from shared.models import (  # noqa: E402
+    JobMember, JobStatus, Metric, Platform, ProgressRecord, PromotionJob, SocialPage, Team,
+    TeamMember, utcnow,
+)
+
+
+class CoordinatorFactory(UserFactory):
+    role = Role.coordinator
+
+
+class PromoterFactory(UserFactory):
+    role = Role.promoter
+
+
+class ClientShopFactory(SellerFactory):
+    """A coordinator's client shop, owned by a seller user (the page owner)."""
+
+    coordinator = factory.SubFactory(CoordinatorFactory)
+
+
+class PageFactory(BaseFactory):
+    class Meta:
+        model = SocialPage
+
+    seller = factory.SubFactory(ClientShopFactory)
+    platform = Platform.facebook
+    url = factory.Sequence(lambda n: f"https://www.facebook.com/page{n}")
+    handle = factory.Sequence(lambda n: f"page{n}")
+    name = factory.Sequence(lambda n: f"Page {n}")
+
+
+class TeamFactory(BaseFactory):
+    class Meta:
+        model = Team
+
+    coordinator = factory.SubFactory(CoordinatorFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+    coordinator_share = Decimal("0.00")
+
+
+class TeamMemberFactory(BaseFactory):
+    class Meta:
+        model = TeamMember
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(PromoterFactory)
+
+
+class JobFactory(BaseFactory):
+    """An active job: baseline 1,000, target 1,000, 300.00 TRY, on a page of the
+    coordinator's client shop, worked by the coordinator's team."""
+
+    class Meta:
+        model = PromotionJob
+
+    page = factory.SubFactory(PageFactory)
+    seller = factory.SelfAttribute("page.seller")
+    coordinator = factory.SelfAttribute("page.seller.coordinator")
+    team = factory.SubFactory(TeamFactory, coordinator=factory.SelfAttribute("..coordinator"))
+    title = factory.Sequence(lambda n: f"Job {n}")
+    metric = Metric.followers
+    baseline_count = 1000
+    target_gain = 1000
+    price = Decimal("300.00")
+    currency = "TRY"
+    status = JobStatus.active
+    started_at = factory.LazyFunction(utcnow)
+
+
+def assign(job, *promoters) -> None:
+    """Make the promoters members of the job's team and assign them to the job (one commit)."""
+    for promoter in promoters:
+        db.session.add(TeamMember(team_id=job.team_id, user=promoter))
+        job.members.append(JobMember(user=promoter))
+    db.session.commit()
+
+
+def record_count(job, count, at=None, by=None) -> ProgressRecord:
+    record = ProgressRecord(job=job, count=count, observed_at=at or utcnow(),
+                            recorded_by_id=(by or job.coordinator).id)
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+

@@ -4,7 +4,8 @@ The write operations are read from openapi.yaml: one that is not in EXPECTED fai
 a new endpoint must say which change records it leaves.
 """
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,6 +41,17 @@ class Scene:
     delivered_id: str  # worth 100.00, paid 150.00: 50.00 of credit
     empty_shop_id: str  # no orders: may be deleted
     headers: dict
+    auth: object = field(repr=False, default=None)
+    tenants: set = field(default_factory=set)  # other tenants the operation may write to
+
+    @cached_property
+    def z(self) -> dict:
+        """Zeina's work (tests.test_promotions_access._scene): ids, and `headers` of Zeina."""
+        from tests.test_promotions_access import _scene as zeinas_scene
+
+        built = zeinas_scene()
+        self.tenants |= {built.ids["shop"], built.ids["team"], built.ids["spare_team"]}
+        return {**built.ids, "headers": self.auth(built.users["coord"])}
 
 
 def _scene(auth) -> Scene:
@@ -59,7 +71,7 @@ def _scene(auth) -> Scene:
         confirmed_id=order_with_lines(shop, [(product, 3)], status=OrderStatus.confirmed,
                                       customer=customer).id,
         run_id=run.id, run_order_id=run_order.id, delivered_id=delivered.id, empty_shop_id=other.id,
-        headers=auth(shop.owner),
+        headers=auth(shop.owner), auth=auth,
     )
     db.session.commit()
     return scene
@@ -141,6 +153,94 @@ EXPECTED = {
     ("DELETE", "/api/v1/market-runs/{run_id}/orders/{order_id}"): lambda s: (
         f"/api/v1/market-runs/{s.run_id}/orders/{s.run_order_id}", None,
         lambda r: {("market_runs", s.run_id, U), ("orders", s.run_order_id, U)}),
+    # Zeina's work: shop rows (pages, jobs and their children, client payments) go to the shop,
+    # team rows (teams and members, contributions, payouts, contests and entries) to the team.
+    ("POST", "/api/v1/pages"): lambda s: (
+        "/api/v1/pages", {"seller_id": s.z["shop"], "platform": "tiktok", "url": "tiktok.com/@new"},
+        lambda r: {("pages", _new(r), U)}, s.z["headers"]),
+    ("PATCH", "/api/v1/pages/{page_id}"): lambda s: (
+        f"/api/v1/pages/{s.z['page']}", {"name": "x"}, lambda r: {("pages", s.z["page"], U)}, s.z["headers"]),
+    ("DELETE", "/api/v1/pages/{page_id}"): lambda s: (
+        f"/api/v1/pages/{s.z['spare_page']}", None, lambda r: {("pages", s.z["spare_page"], D)}, s.z["headers"]),
+    ("POST", "/api/v1/promotions"): lambda s: (
+        "/api/v1/promotions", {"page_id": s.z["page"], "baseline_count": 0, "target_gain": 10,
+                               "price": "3", "currency": "TRY"},
+        lambda r: {("promotions", _new(r), U)}, s.z["headers"]),
+    ("PATCH", "/api/v1/promotions/{job_id}"): lambda s: (
+        f"/api/v1/promotions/{s.z['job']}", {"status": "completed"},
+        lambda r: {("promotions", s.z["job"], U)}, s.z["headers"]),
+    ("DELETE", "/api/v1/promotions/{job_id}"): lambda s: (
+        f"/api/v1/promotions/{s.z['draft']}", None, lambda r: {("promotions", s.z["draft"], D)}, s.z["headers"]),
+    ("POST", "/api/v1/promotions/{job_id}/progress"): lambda s: (
+        f"/api/v1/promotions/{s.z['job']}/progress", {"count": 1600},
+        lambda r: {("promotions", s.z["job"], U)}, s.z["headers"]),
+    ("DELETE", "/api/v1/promotions/{job_id}/progress/{record_id}"): lambda s: (
+        f"/api/v1/promotions/{s.z['job']}/progress/{s.z['record']}", None,
+        lambda r: {("promotions", s.z["job"], U)}, s.z["headers"]),
+    ("POST", "/api/v1/promotions/{job_id}/members"): lambda s: (
+        f"/api/v1/promotions/{s.z['job']}/members", {"user_ids": [s.z["member"]]},
+        lambda r: {("promotions", s.z["job"], U)}, s.z["headers"]),
+    ("DELETE", "/api/v1/promotions/{job_id}/members/{user_id}"): lambda s: (
+        f"/api/v1/promotions/{s.z['job']}/members/{s.z['assigned']}", None,
+        lambda r: {("promotions", s.z["job"], U)}, s.z["headers"]),
+    ("POST", "/api/v1/teams"): lambda s: (
+        "/api/v1/teams", {"name": "x"}, lambda r: {("teams", _new(r), U)}, s.z["headers"]),
+    ("PATCH", "/api/v1/teams/{team_id}"): lambda s: (
+        f"/api/v1/teams/{s.z['team']}", {"coordinator_share": "10"},
+        lambda r: {("teams", s.z["team"], U)}, s.z["headers"]),
+    ("DELETE", "/api/v1/teams/{team_id}"): lambda s: (
+        f"/api/v1/teams/{s.z['spare_team']}", None, lambda r: {("teams", s.z["spare_team"], D)}, s.z["headers"]),
+    ("POST", "/api/v1/teams/{team_id}/members"): lambda s: (
+        f"/api/v1/teams/{s.z['team']}/members", {"user_id": s.z["outsider"]},
+        lambda r: {("teams", s.z["team"], U)}, s.z["headers"]),
+    ("DELETE", "/api/v1/teams/{team_id}/members/{user_id}"): lambda s: (  # she leaves its running jobs
+        f"/api/v1/teams/{s.z['team']}/members/{s.z['assigned']}", None,
+        lambda r: {("teams", s.z["team"], U), ("promotions", s.z["job"], U), ("promotions", s.z["draft"], U)},
+        s.z["headers"]),
+    ("POST", "/api/v1/teams/{team_id}/accounts"): lambda s: (
+        f"/api/v1/teams/{s.z['team']}/accounts", {"name": "رهف", "email": "rahaf@example.com"},
+        lambda r: {("teams", s.z["team"], U)}, s.z["headers"]),
+    ("POST", "/api/v1/contributions"): lambda s: (
+        "/api/v1/contributions", {"job_id": s.z["job"], "user_id": s.z["assigned"], "kind": "likes",
+                                  "quantity": 3},
+        lambda r: {("contributions", _new(r), U)}, s.z["headers"]),
+    ("PATCH", "/api/v1/contributions/{contribution_id}"): lambda s: (
+        f"/api/v1/contributions/{s.z['contribution']}", {"status": "approved"},
+        lambda r: {("contributions", s.z["contribution"], U)}, s.z["headers"]),
+    ("DELETE", "/api/v1/contributions/{contribution_id}"): lambda s: (
+        f"/api/v1/contributions/{s.z['contribution']}", None,
+        lambda r: {("contributions", s.z["contribution"], D)}, s.z["headers"]),
+    ("POST", "/api/v1/payout-sets"): lambda s: (
+        "/api/v1/payout-sets", {"job_id": s.z["job"]},
+        lambda r: {("payout_sets", _new(r), U)} | {("payouts", p["id"], U) for p in r.get_json()["payouts"]},
+        s.z["headers"]),
+    ("PATCH", "/api/v1/payouts/{payout_id}"): lambda s: (
+        f"/api/v1/payouts/{s.z['payout']}", {"status": "paid"},
+        lambda r: {("payouts", s.z["payout"], U)}, s.z["headers"]),
+    ("POST", "/api/v1/client-payments"): lambda s: (
+        "/api/v1/client-payments", {"seller_id": s.z["shop"], "amount": "5", "currency": "TRY"},
+        lambda r: {("client_payments", _new(r), U)}, s.z["headers"]),
+    ("DELETE", "/api/v1/client-payments/{payment_id}"): lambda s: (
+        f"/api/v1/client-payments/{s.z['payment']}", None,
+        lambda r: {("client_payments", s.z["payment"], D)}, s.z["headers"]),
+    ("POST", "/api/v1/contests"): lambda s: (
+        "/api/v1/contests", {"team_id": s.z["team"], "shop_name": "x", "title": "t", "prize_description": "p",
+                             "starts_at": "2026-11-20T09:00:00Z", "ends_at": "2026-11-27T09:00:00Z"},
+        lambda r: {("contests", _new(r), U)}, s.z["headers"]),
+    ("PATCH", "/api/v1/contests/{contest_id}"): lambda s: (
+        f"/api/v1/contests/{s.z['contest']}", {"title": "x"},
+        lambda r: {("contests", s.z["contest"], U)}, s.z["headers"]),
+    ("DELETE", "/api/v1/contests/{contest_id}"): lambda s: (
+        f"/api/v1/contests/{s.z['contest']}", None, lambda r: {("contests", s.z["contest"], D)}, s.z["headers"]),
+    ("POST", "/api/v1/contests/{contest_id}/entries"): lambda s: (
+        f"/api/v1/contests/{s.z['contest']}/entries", {"user_id": s.z["member"]},
+        lambda r: {("contests", s.z["contest"], U)}, s.z["headers"]),
+    ("PATCH", "/api/v1/contests/{contest_id}/entries/{entry_id}"): lambda s: (
+        f"/api/v1/contests/{s.z['contest']}/entries/{s.z['entry']}", {"result": "won"},
+        lambda r: {("contests", s.z["contest"], U)}, s.z["headers"]),
+    ("DELETE", "/api/v1/contests/{contest_id}/entries/{entry_id}"): lambda s: (
+        f"/api/v1/contests/{s.z['contest']}/entries/{s.z['entry']}", None,
+        lambda r: {("contests", s.z["contest"], U)}, s.z["headers"]),
 }
 
 
@@ -152,17 +252,17 @@ def _last_change_id() -> int:
 def test_every_write_leaves_exactly_the_change_records_expected(client, auth, operation):
     assert operation in EXPECTED, f"{operation} is in openapi.yaml: say in EXPECTED which changes it logs"
     scene = _scene(auth)
-    url, body, expected = EXPECTED[operation](scene)
+    url, body, expected, *headers = EXPECTED[operation](scene)
     before = _last_change_id()
 
-    response = client.open(url, method=operation[0], json=body, headers=scene.headers)
+    response = client.open(url, method=operation[0], json=body, headers=headers[0] if headers else scene.headers)
 
     assert response.status_code < 300 or operation == ("POST", "/api/v1/auth/tokens"), response.get_json()
     logged = db.session.execute(sa.select(Change.kind, Change.row_id, Change.op, Change.tenant_id)
                                 .where(Change.id > before)).all()
     assert {(kind, row_id, op.value) for kind, row_id, op, _ in logged} == expected(response)
     tenants = {tenant for *_, tenant in logged}
-    assert tenants <= {scene.shop_id, scene.empty_shop_id, response.get_json(silent=True) and
+    assert tenants <= {scene.shop_id, scene.empty_shop_id, *scene.tenants, response.get_json(silent=True) and
                        response.get_json().get("id")}
 
 
@@ -238,3 +338,17 @@ def test_deleting_a_run_records_its_orders_too(client, auth):
     client.delete(f"/api/v1/market-runs/{scene.run_id}", headers=scene.headers)
     assert db.session.get(MarketRun, scene.run_id) is None
     assert db.session.get(Order, scene.run_order_id).market_run_id is None
+
+
+def test_team_rows_are_logged_under_the_team_and_shop_rows_under_the_shop(client, auth):
+    scene = _scene(auth)
+    z = scene.z
+    before = _last_change_id()
+
+    client.post("/api/v1/contributions", json={"job_id": z["job"], "user_id": z["assigned"], "kind": "likes",
+                                               "quantity": 3}, headers=z["headers"])
+    client.post(f"/api/v1/promotions/{z['job']}/progress", json={"count": 1700}, headers=z["headers"])
+
+    logged = db.session.execute(sa.select(Change.kind, Change.tenant_id).where(Change.id > before)
+                                .order_by(Change.id)).all()
+    assert logged == [("contributions", z["team"]), ("promotions", z["shop"])]

@@ -202,3 +202,28 @@ def test_the_reem_week_migration_backfills_what_was_there(tmp_path):
     assert linked == still_linked == "r1"  # no copy of market_runs unlinked its orders
     assert tuple(run) == ("USD", 4000) and [tuple(c) for c in old_costs] == [(9000,)]
 
+def test_demo_has_zeinas_week(client, runner):
+    """Five client pages, jobs in every status, one at exactly half (150 of 300 TRY), a team
+    of four with contributions and payouts, a client payment and a contest won."""
+    from shared.models import (
+        ClientPayment, Contest, ContestEntry, Contribution, EntryResult, Payout, PayoutStatus, PromotionJob,
+        SocialPage, Team,
+    )
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    token = client.post("/api/v1/auth/tokens", json={"email": "zeina@example.com",
+                                                     "password": "tawasi-demo"}).json["token"]
+    jobs = client.get("/api/v1/promotions?limit=100", headers={"Authorization": f"Bearer {token}"}).json
+
+    assert {job["status"] for job in jobs} == {"draft", "active", "completed", "cancelled"}
+    assert any((j["baseline_count"], j["latest_count"], j["target_gain"], j["price"], j["earned"]) ==
+               (1000, 1500, 1000, "300.00", "150.00") for j in jobs)
+    assert any(j["reward"] for j in jobs)
+    count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
+    assert count(SocialPage) >= 5 and count(ClientPayment) >= 1 and count(Contribution) >= 3
+    team = db.session.scalars(sa.select(Team)).one()
+    assert len(team.members) == 4
+    assert {p.status for p in db.session.scalars(sa.select(Payout))} == {PayoutStatus.paid, PayoutStatus.pending}
+    won = db.session.scalars(sa.select(ContestEntry).where(ContestEntry.result == EntryResult.won)).one()
+    assert won.prize_received and count(Contest) >= 1
+    assert count(PromotionJob) == len(jobs)

@@ -10,7 +10,9 @@ How the README is read (keep to it when adding a section, such as another person
   free port), serving a fresh database loaded with the demo (`flask demo`).
 - A placeholder in angle brackets is filled in from what the server answered before:
   - `<id from /api/v1/PATH>`: the `id` of the first item of `GET /api/v1/PATH` (newest
-    first), asked with the session's `$TOKEN`;
+    first), asked with the session's `$TOKEN`; `<FIELD from /api/v1/PATH>` the same for
+    another field of it, dotted into nested objects and lists (`<members.0.user_id from
+    /api/v1/teams>`: the first team's first member's user_id);
   - `<cursor from the Link header>`: the cursor in the latest `Link: <…>; rel="next"`;
   - `<NAME id>` (`<order id>`, `<run id>`, `<promotion id>`…): the `id` of the latest JSON
     object answered at a URL whose last resource segment names NAME: `/api/v1/orders`
@@ -183,8 +185,8 @@ class Placeholders:
         return PLACEHOLDER.sub(lambda m: self._value(m.group(1), command), command.text)
 
     def _value(self, name: str, command: Command) -> str:
-        if name.startswith("id from "):
-            return self._first_id(name.removeprefix("id from ").strip(), command)
+        if match := re.fullmatch(r"([\w.]+) from (/api/v1/\S+)", name):
+            return self._first(match.group(2), match.group(1), command)
         if name == "cursor from the Link header":
             assert self.cursor, f"README line {command.line}: no Link header answered before <{name}>"
             return self.cursor
@@ -193,14 +195,17 @@ class Placeholders:
         raise AssertionError(f"README line {command.line}: no value for <{name}> "
                              f"(known: {sorted(self.ids)}); see tests/test_readme.py")
 
-    def _first_id(self, path: str, command: Command) -> str:
-        assert self.token, f"README line {command.line}: <id from {path}> needs $TOKEN set before"
+    def _first(self, path: str, dotted: str, command: Command) -> str:
+        assert self.token, f"README line {command.line}: <{dotted} from {path}> needs $TOKEN set before"
         request = urllib.request.Request(self.base_url + path,
                                          headers={"Authorization": f"Bearer {self.token}"})
         with urllib.request.urlopen(request, timeout=30) as response:
             items = json.load(response)
         assert items, f"README line {command.line}: GET {path} lists nothing"
-        return items[0]["id"]
+        value = items[0]
+        for step in dotted.split("."):
+            value = value[int(step)] if isinstance(value, list) else value[step]
+        return str(value)
 
 
 # --- running bash ---------------------------------------------------------------------------

@@ -9,6 +9,15 @@ from shared.models.payments import Payment, PaymentMethod, RefundReason
 from shared.models.products import Product
 from shared.models.returns import OrderReturn, OrderReturnLine
 from shared.models.sellers import Seller, SellerCategory, shops_of
+from shared.models.pages import Platform, SocialPage
+from shared.models.teams import Team, TeamMember, coordinated_by, teams_of
+from shared.models.promotions import (
+    MAX_COUNT, JobEvent, JobMember, JobStatus, Metric, ProgressRecord, PromotionJob, Split,
+)
+from shared.models.contributions import Contribution, ContributionKind, ReviewStatus
+from shared.models.payouts import Payout, PayoutSet, PayoutStatus
+from shared.models.contests import Contest, ContestEntry, EntryResult
+from shared.models.client_payments import ClientPayment
 
 __all__ = [
     "ApiToken", "IdempotencyKey", "Language", "Role", "User",
@@ -17,4 +26,8 @@ __all__ = [
     "Customer", "MarketRun", "MarketRunCost", "MarketRunLumpSum", "MarketRunStatus",
     "Channel", "Order", "OrderEvent", "OrderLine", "OrderStatus", "PaymentStatus",
     "OrderReturn", "OrderReturnLine", "Payment", "PaymentMethod", "RefundReason", "Product", "Seller", "SellerCategory", "shops_of",
+    "Platform", "SocialPage", "Team", "TeamMember", "coordinated_by", "teams_of",
+    "MAX_COUNT", "JobEvent", "JobMember", "JobStatus", "Metric", "ProgressRecord", "PromotionJob", "Split",
+    "Contribution", "ContributionKind", "ReviewStatus", "Payout", "PayoutSet", "PayoutStatus",
+    "Contest", "ContestEntry", "EntryResult", "ClientPayment",
 ]

@@ -19,7 +19,10 @@ T = TypeVar("T")
 
 # What a person calls each kind of row in a "not found" message.
 _NOUNS = {"Seller": _l("seller"), "Product": _l("product"), "MarketRun": _l("market run"),
-          "Order": _l("order"), "Customer": _l("customer"), "Payment": _l("payment")}
+          "Order": _l("order"), "Customer": _l("customer"), "Payment": _l("payment"),
+          "SocialPage": _l("page"), "PromotionJob": _l("promotion job"), "Team": _l("team"),
+          "Contribution": _l("contribution"), "PayoutSet": _l("payout set"), "Payout": _l("payout"),
+          "Contest": _l("contest"), "ClientPayment": _l("client payment")}
 
 
 def shop_ids_of(session: Session, user: User) -> list[str] | None:

@@ -65,9 +65,16 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User:
-    """:raise Unauthenticated: with one message whether the email exists or not."""
-    user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+def authenticate(session: Session, email: str | None, password: str, *, phone: str | None = None) -> User:
+    """The user with this email (or, when `email` is None, this E.164 `phone`: promoters a
+    coordinator signed up by phone) and password.
+
+    :raise Unauthenticated: with one message whether the account exists or not.
+    """
+    if email is not None:
+        user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    else:
+        user = session.scalar(sa.select(User).where(User.phone == phone)) if phone else None
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

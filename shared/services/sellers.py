@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from shared.db import flush
 from shared.errors import Conflict, Forbidden
-from shared.models import Order, Role, Seller, SellerCategory, User
+from shared.models import ClientPayment, Order, PromotionJob, Role, Seller, SellerCategory, User
 from shared.phones import normalise_phone
 from shared.services.access import get_for, scoped
 from shared.services.customers import search_key_pattern
@@ -105,11 +105,16 @@ def update_seller(session: Session, seller: Seller, changes: Mapping, *,
 def delete_seller(session: Session, seller: Seller) -> None:
     """Delete a shop with its catalogue and customers.
 
-    :raise Conflict: the shop has orders: its books (orders, payments, market runs) must stay.
+    :raise Conflict: the shop has orders, promotion jobs or client payments: its books must stay.
     """
     orders = session.scalar(sa.select(sa.func.count()).where(Order.seller_id == seller.id))
     if orders:
         raise Conflict(_l("%(name)s has %(orders)s order(s) on its books; a shop with orders "
                           "cannot be deleted.", name=seller.name, orders=orders), orders=orders)
+    jobs = session.scalar(sa.select(sa.func.count()).where(PromotionJob.seller_id == seller.id))
+    paid = session.scalar(sa.select(sa.func.count()).where(ClientPayment.seller_id == seller.id))
+    if jobs or paid:
+        raise Conflict(_l("%(name)s has promotion jobs or client payments on its books; it cannot "
+                          "be deleted.", name=seller.name), jobs=jobs, client_payments=paid)
     session.delete(seller)
     flush(session)
