@@ -103,6 +103,7 @@ class MarketRunShoppingList(View):
 class MarketRunBoughtView(View):
     @blp.arguments(MarketRunBought, required=False, example={"actual_cost": "50.00"})
     @blp.response(200, MarketRun)
+    @blp.doc(operationId="markMarketRunBought")
     def post(self, data, run_id):
         """Mark a market run bought
 
@@ -121,6 +122,7 @@ class MarketRunBoughtView(View):
 class MarketRunOrdersView(View):
     @blp.arguments(MarketRunOrders, example=ORDERS_EXAMPLE)
     @blp.response(200, MarketRun)
+    @blp.doc(operationId="addMarketRunOrders")
     def post(self, data, run_id):
         """Add orders to a market run
 
@@ -135,6 +137,7 @@ class MarketRunOrdersView(View):
 @blp.route("/<run_id>/orders/<order_id>")
 class MarketRunOrderById(View):
     @blp.response(204)
+    @blp.doc(operationId="removeMarketRunOrder")
     def delete(self, run_id, order_id):
         """Remove an order from a market run
 

@@ -246,7 +246,8 @@ def test_malformed_json_is_400_problem(client, headers):
 
     assert response.status_code == 400
     assert response.content_type == "application/problem+json"
-    assert response.json["title"] == "Bad Request"
+    assert response.json["code"] == "bad-request"
+    assert response.json["title"] == "Request not readable"
     assert "not valid JSON" in response.json["detail"]
 
 
@@ -255,7 +256,8 @@ def test_unknown_route_is_404_problem(client):
 
     assert response.status_code == 404
     assert response.content_type == "application/problem+json"
-    assert response.json == {"type": "about:blank", "title": "Not Found", "status": 404,
+    assert response.json == {"type": "/problems/not-found", "code": "not-found", "title": "Not found",
+                             "status": 404,
                              "detail": "There is nothing at this address. Check the URL against /docs."}
 
 

@@ -1,5 +1,6 @@
 """Accounts: creating users, checking passwords, issuing and revoking API tokens."""
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -10,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from shared.db import flush
 from shared.errors import Conflict, Invalid, Unauthenticated
-from shared.models import ApiToken, Language, Role, User, utcnow
+from shared.models import ApiToken, Language, Role, Seller, User, utcnow
 from shared.models.accounts import hash_token
+from shared.services.access import scoped
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both failures take the same time.
@@ -39,7 +41,7 @@ def create_user(
         raise Invalid("password", _l("must be at least 8 characters"))
     email = email.strip().lower() if email else None
     if email and session.scalar(sa.select(User.id).where(User.email == email)):
-        raise Conflict(_l("A user with email %(email)s already exists.", email=email))
+        raise Conflict(_l("A user with email %(email)s already exists.", email=email), code="duplicate")
     user = User(
         email=email,
         phone=phone,
@@ -59,9 +61,9 @@ def authenticate(session: Session, email: str, password: str) -> User:
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        raise Unauthenticated(BAD_CREDENTIALS) from None
+        raise Unauthenticated(BAD_CREDENTIALS, code="wrong-credentials") from None
     if user is None or not user.active:
-        raise Unauthenticated(BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS, code="wrong-credentials")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -89,3 +91,40 @@ def user_for_token(session: Session, plain: str) -> tuple[User, ApiToken] | None
 def revoke_token(session: Session, token: ApiToken, at: datetime | None = None) -> None:
     token.revoked_at = at or utcnow()
     flush(session)
+
+
+# --- who am I --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShopRef:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who a user is, as an app shows it after logging in (GET /api/v1/me)."""
+
+    id: str
+    name: str
+    email: str | None
+    role: Role
+    language: Language
+    all_shops: bool  # an admin works for every shop; `shops` then lists none
+    shops: list[ShopRef]
+    # Issue 9 (teams): the lead wires `shared.services.teams.team_summary(session, user)`
+    # here, and its schema in place of `team` in shared.schemas.accounts.Me.
+    team: object | None = None
+
+
+def profile(session: Session, user: User) -> Profile:
+    """The user with the shops they work for (by name; none listed for an admin, who
+    works for all)."""
+    all_shops = user.role == Role.admin
+    shops = [] if all_shops else [
+        ShopRef(id=row.id, name=row.name) for row in session.execute(
+            scoped(sa.select(Seller.id, Seller.name), Seller, user).order_by(Seller.name, Seller.id))
+    ]
+    return Profile(id=user.id, name=user.name, email=user.email, role=user.role,
+                   language=user.language, all_shops=all_shops, shops=shops)

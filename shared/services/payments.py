@@ -59,7 +59,7 @@ def _record(session: Session, user: User, order: Order, amount: Decimal, method:
         raise Conflict(
             _l("Order %(number)s is cancelled: it takes no new payments, only refunds.",
                number=order.number),
-            current=order.status.value,
+            code="invalid-state", current=order.status.value,
         )
     if order.amount_paid < 0:
         paid = order.amount_paid - amount

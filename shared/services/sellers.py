@@ -73,6 +73,6 @@ def delete_seller(session: Session, seller: Seller) -> None:
     orders = session.scalar(sa.select(sa.func.count()).where(Order.seller_id == seller.id))
     if orders:
         raise Conflict(_l("%(name)s has %(orders)s order(s) on its books; a shop with orders "
-                          "cannot be deleted.", name=seller.name, orders=orders), orders=orders)
+                          "cannot be deleted.", name=seller.name, orders=orders), code="in-use", orders=orders)
     session.delete(seller)
     flush(session)
