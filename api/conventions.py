@@ -11,6 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request, url_for
+import marshmallow as ma
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -197,7 +198,8 @@ class Blueprint(SmorestBlueprint):
 def _problems_of(doc, doc_info, method: str, path: str, public: bool) -> set[int]:
     """The problems an operation can answer, from what it is:
 
-    - needs a token: 401 · has an id in its path: 404 (none, or not yours)
+    - needs a token: 401 · names a row by id, in its path or in a `*_id` or `*_ids`
+      argument (query or body, nested included): 404 (none, or not yours)
     - has a body: 400 (not JSON), 413 (too large), 415 (not declared JSON), 422 (invalid)
     - has query arguments: 422 · takes If-Match (a user's PATCH, PUT, DELETE): 412
     - a write by a user: 403 (a role that may not), 409 (the state of what it changes,
@@ -207,7 +209,7 @@ def _problems_of(doc, doc_info, method: str, path: str, public: bool) -> set[int
     found = set(doc_info.get("problems", ()))
     if not public:
         found.add(401)
-    if "{" in path:
+    if "{" in path or any(_names_ids(schema) for schema in _argument_schemas(doc)):
         found.add(404)
     if "requestBody" in doc:
         found |= {400, 413, 415, 422}
@@ -220,6 +222,32 @@ def _problems_of(doc, doc_info, method: str, path: str, public: bool) -> set[int
         if method == "post":
             found.add(422)
     return found
+
+
+def _argument_schemas(doc):
+    """The marshmallow schemas of an operation's query and body, as flask-smorest leaves
+    them in the doc (classes or instances)."""
+    found = [param.get("schema") for param in doc.get("parameters", ())
+             if isinstance(param, dict) and param.get("in") == "query"]
+    found += [content.get("schema") for content in (doc.get("requestBody") or {}).get("content", {}).values()]
+    for schema in found:
+        if isinstance(schema, type) and issubclass(schema, ma.Schema):
+            yield schema()
+        elif isinstance(schema, ma.Schema):
+            yield schema
+
+
+def _names_ids(schema: ma.Schema) -> bool:
+    """Whether a request with this schema names rows by id (`*_id`, `*_ids`, at any depth)."""
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        if (field.data_key or name).endswith(("_id", "_ids")):
+            return True
+        inner = field.inner if isinstance(field, ma.fields.List) else field
+        if isinstance(inner, ma.fields.Nested) and _names_ids(inner.schema):
+            return True
+    return False
 
 
 def require_json_body() -> None:

@@ -164,6 +164,15 @@ EXTENSIONS: dict[str, dict] = {
     "market_run_id": {"type": "string",
                       "description": "`invalid-state`: the market run the order is already in."},
     "orders": {"type": "integer", "description": "`in-use`: how many orders keep it."},
+    "product_id": {"type": "string", "description": "`invalid`: the product a line names."},
+    "product_ids": {"type": "array", "items": {"type": "string"},
+                    "description": "`invalid`: the products that are not on the shopping list."},
+    "currencies": {"type": "array", "items": {"type": "string"},
+                   "description": "`invalid`: the currencies the orders named are in."},
+    "amount_paid": {"type": "string", "format": "decimal",
+                    "description": "`invalid`: what was paid (net) on the order."},
+    "max_amount": {"type": "string", "format": "decimal",
+                   "description": "`invalid`: the largest amount that can be kept."},
 }
 
 

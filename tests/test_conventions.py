@@ -237,6 +237,61 @@ def test_seller_updates_honour_if_match_too(client, headers, shop):
     assert response.status_code == 412
 
 
+# --- 201 Created: where the new object is, and its ETag ------------------------------
+
+
+def created(client, headers, path, shop):
+    """POST a valid body to `path` as the owner of `shop`; the answer."""
+    product = ProductFactory(seller=shop)
+    bodies = {
+        "/api/v1/products": BODY,
+        "/api/v1/sellers": {"name": "Another shop"},
+        "/api/v1/customers": {"name": "أم أحمد", "phone": "0944 111 333"},
+        "/api/v1/orders": {"customer": {"name": "x"}, "lines": [{"product_id": product.id, "quantity": 1}]},
+    }
+    return client.post(path, json=bodies[path], headers=headers)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/products", "/api/v1/sellers", "/api/v1/customers",
+                                  "/api/v1/orders"])
+def test_a_201_names_the_new_object_and_the_etag_a_get_of_it_answers(client, headers, shop, path):
+    response = created(client, headers, path, shop)
+
+    assert response.status_code == 201
+    assert response.headers["Location"] == f"{path}/{response.json['id']}"
+    read = client.get(response.headers["Location"], headers=headers)
+    assert read.status_code == 200
+    assert response.headers["ETag"] == read.headers["ETag"]
+
+
+def test_the_etag_of_a_201_is_good_for_if_match_at_once(client, headers):
+    response = client.post("/api/v1/products", json=BODY, headers=headers)
+
+    changed = client.patch(response.headers["Location"], json={"price": "175.00"},
+                           headers={**headers, "If-Match": response.headers["ETag"]})
+
+    assert changed.status_code == 200
+
+
+def test_a_replayed_201_carries_the_same_location_and_etag(client, headers):
+    keyed = {**headers, "Idempotency-Key": "loc-1"}
+
+    first = client.post("/api/v1/products", json=BODY, headers=keyed)
+    retry = client.post("/api/v1/products", json=BODY, headers=keyed)
+
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert (retry.headers["Location"], retry.headers["ETag"]) == (first.headers["Location"], first.headers["ETag"])
+
+
+def test_a_201_of_something_without_an_address_has_an_etag_and_no_location(client, headers, shop):
+    order = created(client, headers, "/api/v1/orders", shop).json
+
+    response = client.post(f"/api/v1/orders/{order['id']}/payments", json={"amount": "10.00"}, headers=headers)
+
+    assert response.status_code == 201
+    assert "ETag" in response.headers and "Location" not in response.headers
+
+
 # --- problem+json for every error ------------------------------------------------
 
 

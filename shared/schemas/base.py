@@ -170,7 +170,7 @@ class Date(fields.Date):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not (isinstance(value, str) and re.fullmatch(DATE_PATTERN, value)):
-            raise self.make_error("invalid")
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         day = super()._deserialize(ascii_digits(value), attr, data, **kwargs)
         if not MIN_YEAR <= day.year <= MAX_YEAR:
             raise self.make_error("out_of_range")
@@ -189,7 +189,7 @@ class AwareDateTime(fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not (isinstance(value, str) and re.fullmatch(DATETIME_PATTERN, value)):
-            raise self.make_error("invalid")
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         moment = super()._deserialize(ascii_digits(value), attr, data, **kwargs)
         if not MIN_YEAR <= moment.year <= MAX_YEAR:
             raise self.make_error("out_of_range")
