@@ -20,7 +20,7 @@ _CODE = re.compile(r"`([^`]+)`")
 
 def rich(text) -> Markup:
     """A registry text as HTML: escaped, with `names` set as code."""
-    return Markup(_CODE.sub(r"<code>\1</code>", str(escape(str(text)))))
+    return Markup(_CODE.sub(r"<code dir=\"ltr\">\1</code>", str(escape(str(text)))))
 
 
 def _in_language(template: str, **context):

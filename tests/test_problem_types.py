@@ -101,7 +101,7 @@ def test_each_kind_has_a_page_in_english(client, code):
     assert response.content_type.startswith("text/html")
     html = response.get_data(as_text=True)
     assert f"<h1>{KINDS[code].title}</h1>" in html
-    assert f"<code>{code}</code>" in html
+    assert f'<code dir="ltr">{code}</code>' in html
     assert response.headers["Content-Language"] == "en"
 
 
