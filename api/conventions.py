@@ -1,8 +1,12 @@
 """HTTP conventions every resource shares: one commit per request, cursor links, ETags,
-Idempotency-Key, and their documentation.
+Idempotency-Key, 201 Created with Location and ETag, and their documentation: each
+operation's id, headers, 304, and the problems it can answer (`_problems_of`).
 
 Each is one mechanism for the whole API, so a new resource gets them by using
 `Blueprint` and `View` from here and returning `page_response(page)` from its list view.
+An action that reads badly as `createMarketRunBought` declares its id
+(`@blp.doc(operationId="markMarketRunBought")`); a problem its shape does not show is
+declared with `problems(...)`; a rate limit with `rate_limited(...)`.
 """
 import hashlib
 import re
@@ -10,8 +14,8 @@ from copy import deepcopy
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import Response, current_app, g, request, url_for
 import marshmallow as ma
+from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -190,6 +194,9 @@ class Blueprint(SmorestBlueprint):
                 response.pop("headers")
         if method == "get" and 200 in json_schemas:
             responses[304] = NOT_MODIFIED
+        for status, response in list(responses.items()):
+            if isinstance(response, str):  # flask-smorest's own error responses: ours instead
+                del responses[status]
         for status in sorted(_problems_of(doc, doc_info, method, path, public)):
             responses[status] = spec.PROBLEM_RESPONSES[status]
         return doc

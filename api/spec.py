@@ -6,7 +6,8 @@ gets it by being written the usual way (schemas named by use, `api.conventions`)
   nullable): BaseSchema refuses to dump an object lacking a declared field, so what a
   response schema declares is always sent. Found by use: a schema reached from a
   response (directly or nested) is a response schema; one reached from a request is
-  not; one reached from both is refused (name them by use: `XCreate` and `X`).
+  not; one reached from both is left alone, and tests/test_openapi.py names it (name
+  schemas by use: `XCreate` and `X`).
 - Enums are components referenced by name (`OrderStatus`, `Currency`, ...), never
   repeated per schema: every `fields.Enum`, and every field whose class names its
   values in `component_enum` (shared.schemas.base.Currency).
@@ -129,17 +130,12 @@ class ResponseRequiredPlugin(BasePlugin):
         for operation in (operations or {}).values():
             if not isinstance(operation, dict):
                 continue
-            inputs = self._reach(_refs([operation.get("requestBody"), operation.get("parameters")]),
-                                 set())
+            self.inputs |= self._reach(
+                _refs([operation.get("requestBody"), operation.get("parameters")]), set())
             outputs = self._reach(_refs(operation.get("responses")), set())
-            self.inputs |= inputs
-            for name in outputs - self.outputs:
+            for name in outputs - self.outputs - self.inputs:
                 self._describe_response_schema(name)
             self.outputs |= outputs
-            both = (self.inputs & self.outputs) - {"Problem"} - _enum_names(self.spec)
-            if both:
-                raise ValueError(f"{path}: schemas used in requests and in responses: "
-                                 f"{sorted(both)}; name them by use (XCreate, X)")
 
     def _describe_response_schema(self, name: str) -> None:
         """Every field required; amounts in the one form the server writes them."""
@@ -152,11 +148,6 @@ class ResponseRequiredPlugin(BasePlugin):
         for prop in properties.values():
             if prop.get("format") == "decimal":
                 prop["pattern"] = AMOUNT_ANSWERED
-
-
-def _enum_names(spec) -> set[str]:
-    return {name for name, schema in spec.components.schemas.items()
-            if "enum" in schema and "properties" not in schema}
 
 
 # --- problems ---------------------------------------------------------------------------

@@ -14,9 +14,10 @@ STATIC = {
     "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/",
     "OPENAPI_JSON_PATH": "openapi.json",
-    # Who integrators write to, and the terms of the API, in the OpenAPI document's info
-    # (an operator sets their own; openapi.yaml is generated with these).
-    "API_CONTACT": {"name": "Tawasi API support", "url": "https://tawasi.example/support"},
+    # Who integrators write to, and the terms of the API, in the OpenAPI document's info.
+    # Placeholders until the operator names theirs (an `email` or `url` for the contact; an
+    # SPDX `identifier` or a `url` for the license): openapi.yaml is generated with these.
+    "API_CONTACT": {"name": "Tawasi API support"},
     "API_LICENSE": {"name": "Proprietary", "identifier": "LicenseRef-Tawasi-Proprietary"},
     # /docs (api/docs.py): Swagger UI from the pinned flask-swagger-ui package, served by
     # this app (None), or from another base URL such as a CDN's (then allowed by its CSP).

@@ -161,8 +161,8 @@ def handle_http_exception(error: HTTPException) -> Response:
         detail = _translated(data.get("message") or _DETAILS.get(error.code) or error.description)
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     headers.update(data.get("headers") or {})
-    code = getattr(error, "problem_code", None) or problem_types.for_status(error.code).code
-    return _answer(error.code, code, detail, errors=errs, headers=headers)
+    return _answer(error.code, problem_types.for_status(error.code).code, detail, errors=errs,
+                   headers=headers)
 
 
 def register(app) -> None:

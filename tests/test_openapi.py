@@ -221,6 +221,26 @@ def refs(node):
             yield from refs(value)
 
 
+def request_schemas(spec):
+    """Component schemas reached from a request body or parameter."""
+    schemas = spec["components"]["schemas"]
+    found, todo = set(), []
+    for _name, _method, _path, operation in operations(spec):
+        todo.extend(refs([operation.get("requestBody"), operation.get("parameters")]))
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo.extend(refs(schemas[name]))
+    return found
+
+
+def test_schemas_are_named_by_use_never_one_for_requests_and_responses(spec):
+    enums = {name for name, schema in spec["components"]["schemas"].items() if "enum" in schema}
+
+    assert (request_schemas(spec) & response_schemas(spec)) - enums == set()
+
+
 def test_response_schemas_require_every_field_nullable_ones_included(spec):
     schemas = spec["components"]["schemas"]
     for name in response_schemas(spec):
