@@ -30,10 +30,12 @@ class BaseSchema(ma.Schema):
         unknown = ma.RAISE
 
     def get_attribute(self, obj, attr, default):
-        """Dumping an object that lacks a declared field is a bug, never a silently smaller
-        answer (a row loaded without the figures its schema shows)."""
+        """Dumping an object (or a dict) that lacks a declared field is a bug, never a
+        silently smaller answer (a row loaded without the figures its schema shows). So a
+        response schema's fields are always sent, and the OpenAPI document marks them all
+        `required` (api/spec.py)."""
         value = super().get_attribute(obj, attr, ma.missing)
-        if value is ma.missing and not isinstance(obj, Mapping):
+        if value is ma.missing:
             raise AttributeError(f"{type(obj).__name__} has no {attr!r} for {type(self).__name__}")
         return value
 
