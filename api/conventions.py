@@ -20,7 +20,7 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint as SmorestBlueprint
-from werkzeug.exceptions import PreconditionFailed, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, PreconditionFailed, UnsupportedMediaType
 from werkzeug.http import generate_etag
 
 from api import spec
@@ -28,7 +28,7 @@ from shared import idempotency
 from shared.auth import require_token
 from shared.db import commit
 from shared.extensions import db, limiter
-from shared.i18n import lazy_concat
+from shared.i18n import N_, lazy_concat
 from shared.problems import STALE_READ, problem
 
 API_PREFIX = "/api/"
@@ -143,8 +143,9 @@ class Blueprint(SmorestBlueprint):
     def __init__(self, *args, public: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.public = public
+        self._bodies_required: set[tuple[str, str]] = set()  # (endpoint, METHOD)
         self._prepare_doc_cbks.append(self._prepare_conventions_doc)
-        self.before_request(require_json_body)
+        self.before_request(self._require_json_body)
         if not public:
             self.before_request(require_token)
 
@@ -154,9 +155,24 @@ class Blueprint(SmorestBlueprint):
         super().add_url_rule(rule, endpoint, view_func, **kwargs)
         # What the doc callback needs to know beside the decorators' doc: where and for whom.
         full_rule = (self.url_prefix or "") + rule
-        for method, doc_info in self._docs[self._endpoints[-1]].items():
-            if method != "parameters":
-                doc_info["conventions"] = {"rule": full_rule, "public": self.public}
+        endpoint = self._endpoints[-1]
+        for method, doc_info in self._docs[endpoint].items():
+            if method == "parameters":
+                continue
+            doc_info["conventions"] = {"rule": full_rule, "public": self.public}
+            arguments = (doc_info.get("arguments") or {}).get("parameters", ())
+            if any(arg.get("in") == "json" and arg.get("required", True) for arg in arguments):
+                self._bodies_required.add((f"{self.name}.{endpoint}", method.upper()))
+
+    def _require_json_body(self) -> None:
+        """A body that is not JSON is a 415 that says so, not a misleading 'field missing';
+        no body where the operation requires one (the spec says `required`) is a 400."""
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return
+        if request.content_length and not request.is_json:
+            raise UnsupportedMediaType()
+        if not request.content_length and (request.endpoint, request.method) in self._bodies_required:
+            raise _no_body()
 
     @staticmethod
     def _prepare_conventions_doc(doc, doc_info, *, method, app, **kwargs):
@@ -257,10 +273,13 @@ def _names_ids(schema: ma.Schema) -> bool:
     return False
 
 
-def require_json_body() -> None:
-    """A body that is not JSON is a 415 that says so, not a misleading 'field missing'."""
-    if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
-        raise UnsupportedMediaType()
+def _no_body() -> BadRequest:
+    error = BadRequest()
+    error.data = {"message": NO_BODY}  # shared.problems translates it as the detail
+    return error
+
+
+NO_BODY = N_("The request has no body: send a JSON object.")
 
 
 def page_response(page):

@@ -402,6 +402,37 @@ def test_nul_in_a_nested_field_is_422(client, headers):
     assert "customer" in response.json["errors"]
 
 
+def test_a_change_with_no_body_is_400_and_an_empty_object_changes_nothing(client, headers, shop):
+    url = f"/api/v1/sellers/{shop.id}"
+
+    empty = client.patch(url, headers=headers)
+    nothing = client.patch(url, json={}, headers=headers)
+
+    assert empty.status_code == 400
+    assert empty.json["detail"] == "The request has no body: send a JSON object."
+    assert nothing.status_code == 200
+
+
+@pytest.mark.parametrize("where, value", [("json", 0), ("json", "true"), ("json", 1), ("query", "1"),
+                                          ("query", "yes"), ("query", "True")])
+def test_a_boolean_is_true_or_false_as_the_spec_says(client, headers, shop, where, value):
+    if where == "json":
+        response = client.post("/api/v1/products", json={**BODY, "available": value}, headers=headers)
+    else:
+        response = client.get("/api/v1/products", query_string={"available": value}, headers=headers)
+
+    assert response.status_code == 422
+    assert response.json["errors"] == {"available": ["Not a valid boolean."]}
+
+
+def test_booleans_read_in_a_body_and_in_a_query(client, headers, shop):
+    created = client.post("/api/v1/products", json={**BODY, "available": False}, headers=headers)
+    listed = client.get("/api/v1/products?available=false", headers=headers)
+
+    assert created.status_code == 201 and created.json["available"] is False
+    assert [p["id"] for p in listed.json] == [created.json["id"]]
+
+
 def test_body_that_is_not_json_is_415(client, headers):
     response = client.post("/api/v1/auth/tokens", data='{"email": "a@example.com", "password": "x"}',
                            content_type="text/plain")

@@ -5,8 +5,10 @@ Schemathesis generates requests for every documented operation, valid and invali
 and sends them through the WSGI app. Each answer must have a documented status
 (`status_code_conformance`), media type (`content_type_conformance`), body
 (`response_schema_conformance`: required fields, types, patterns, problem+json) and
-headers (`response_headers_conformance`), and an operation that declares bearer auth
-must refuse the same request without it or with a wrong token (`ignored_auth`). Each example gets rows of its own — a seller with
+headers (`response_headers_conformance`); an operation that declares bearer auth must
+refuse the same request without it or with a wrong token (`ignored_auth`); and a
+request the spec forbids must be refused (`negative_data_rejection`): the server accepts
+no more than the spec says. Each example gets rows of its own — a seller with
 a product, a customer, a confirmed order on a planned market run, a confirmed order in
 no run, a pending order — and a fresh token, so a DELETE or a token revoke in one
 example cannot turn the next ones into 404/401. Three cases in four have their ids
@@ -30,8 +32,8 @@ import sqlalchemy as sa
 from flask import current_app
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
-    content_type_conformance, ignored_auth, not_a_server_error, response_headers_conformance,
-    response_schema_conformance, status_code_conformance,
+    content_type_conformance, ignored_auth, negative_data_rejection, not_a_server_error,
+    response_headers_conformance, response_schema_conformance, status_code_conformance,
 )
 from schemathesis.core import NotSet
 
@@ -60,7 +62,8 @@ MUST_SUCCEED = (
 )
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance, ignored_auth]
+          response_schema_conformance, response_headers_conformance, ignored_auth,
+          negative_data_rejection]
 
 CREDIT = Decimal("1000000.00")  # paid on the confirmed orders
 LOGIN = "/api/v1/auth/tokens"  # its body is credentials, no ids: never touched

@@ -24,7 +24,9 @@ def _has_nul(value) -> bool:
 
 class BaseSchema(ma.Schema):
     """Unknown fields are refused (a typo must not be silently ignored), and so is text
-    with NUL characters (PostgreSQL cannot store them; no person types one)."""
+    with NUL characters (PostgreSQL cannot store them; no person types one). A boolean is
+    `true` or `false`, as the spec says: in a JSON body a JSON boolean, in a query string
+    the word (marshmallow alone would also take 1, "yes", "on"...)."""
 
     class Meta:
         unknown = ma.RAISE
@@ -38,6 +40,23 @@ class BaseSchema(ma.Schema):
         if value is ma.missing:
             raise AttributeError(f"{type(obj).__name__} has no {attr!r} for {type(self).__name__}")
         return value
+
+    @ma.pre_load
+    def _booleans_as_the_spec_says(self, data, **kwargs):
+        if not isinstance(data, Mapping):
+            return data
+        allowed = (True, False) if isinstance(data, dict) else ("true", "false")  # JSON or a query
+        bad = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            if isinstance(field, fields.Boolean) and key in data:
+                value = data[key]
+                if not (value in allowed and type(value) is type(allowed[0])) and not (
+                        value is None and field.allow_none):
+                    bad[key] = ["Not a valid boolean."]
+        if bad:
+            raise ma.ValidationError(bad)
+        return data
 
     @ma.pre_load
     def _refuse_nul(self, data, **kwargs):
