@@ -1,6 +1,7 @@
 """The committed openapi.yaml is what the code generates, and it keeps the promises client
 generators rely on: ids, problems, required fields, enums by name (api/spec.py,
 api/conventions.py)."""
+import gzip
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,18 @@ def test_docs_assets_are_served_from_the_pinned_package_and_kept_a_year(client):
     assert "SwaggerUIBundle" in response.get_data(as_text=True)
     assert response.cache_control.max_age == 365 * 24 * 3600
     assert client.get("/docs/assets/0.0.1/swagger-ui-bundle.js").status_code == 404
+    assert client.get(script.replace("swagger-ui-bundle.js", "../../../wsgi.py")).status_code == 404
+
+
+def test_docs_assets_travel_gzipped(client):
+    html = client.get("/docs").get_data(as_text=True)
+    script = html.split('<script src="')[1].split('"')[0]
+
+    response = client.get(script, headers={"Accept-Encoding": "gzip, br"})
+
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(response.data) < 600_000
+    assert gzip.decompress(response.data).startswith(client.get(script).data[:100])
 
 
 def operations(spec):
