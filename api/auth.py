@@ -7,7 +7,7 @@ from api.conventions import Blueprint, View, problems, rate_limited
 from shared.auth import require_token
 from shared.extensions import db
 from shared.schemas.accounts import Token, TokenCreate
-from shared.services import accounts
+from shared.services import accounts, me
 
 blp = Blueprint(
     "auth", __name__, url_prefix="/api/v1/auth", public=True,
@@ -43,7 +43,7 @@ class Tokens(View):
         lifetime = timedelta(days=current_app.config["TOKEN_LIFETIME_DAYS"])
         plain, token = accounts.issue_token(db.session, user, lifetime)
         return {"token": plain, "expires_at": token.expires_at,
-                "user": accounts.profile(db.session, user)}
+                "user": me.profile(db.session, user)}
 
 
 @blp.route("/tokens/current")

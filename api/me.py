@@ -3,8 +3,8 @@ from flask_login import current_user
 
 from api.conventions import Blueprint, View
 from shared.extensions import db
-from shared.schemas.accounts import Me
-from shared.services import accounts
+from shared.schemas.me import Me
+from shared.services import me
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
                 description="Who you are: what an app shows and decides after logging in.")
@@ -21,4 +21,4 @@ class MeView(View):
         they work for (`shops`, by name; an admin works for all: `all_shops`). Logging
         in answers the same beside the token.
         """
-        return accounts.profile(db.session, current_user)
+        return me.profile(db.session, current_user)

@@ -265,7 +265,7 @@ def test_response_schemas_require_every_field_nullable_ones_included(spec):
 
 
 def test_what_a_response_schema_requires_is_always_sent():
-    from shared.schemas.accounts import ShopRef
+    from shared.schemas.me import ShopRef
 
     assert ShopRef().dump({"id": "a", "name": "b"}) == {"id": "a", "name": "b"}
     with pytest.raises(AttributeError):

@@ -1,8 +1,8 @@
-"""Schemas for logging in with an API token, and for who the token belongs to."""
+"""Schemas for logging in with an API token."""
 from marshmallow import fields, validate
 
-from shared.models import Language, Role
-from shared.schemas.base import ID, BaseSchema
+from shared.schemas.base import BaseSchema
+from shared.schemas.me import Me
 
 
 class TokenCreate(BaseSchema):
@@ -11,30 +11,6 @@ class TokenCreate(BaseSchema):
         required=True, load_only=True, validate=validate.Length(min=1, max=1024),
         metadata={"example": "correct horse battery"},
     )
-
-
-class ShopRef(BaseSchema):
-    id = fields.String(metadata=ID)
-    name = fields.String(metadata={"example": "ريم للتجميل"})
-
-
-class Me(BaseSchema):
-    """Who the token belongs to."""
-
-    id = fields.String(metadata=ID)
-    name = fields.String(metadata={"example": "Reem"})
-    email = fields.String(allow_none=True, metadata={"example": "reem@example.com"})
-    role = fields.Enum(Role, by_value=True, metadata={"example": "seller"})
-    language = fields.Enum(Language, by_value=True, metadata={
-        "description": "The language answers are in when a request sends no Accept-Language."})
-    all_shops = fields.Boolean(metadata={
-        "description": "true for an admin, who works for every shop (`shops` is then empty: "
-                       "list them with GET /api/v1/sellers)."})
-    shops = fields.List(fields.Nested(ShopRef), metadata={
-        "description": "The shops you work for, by name: your own, or your clients'."})
-    # Issue 9 (teams) replaces this with the team summary's schema (Nested, allow_none).
-    team = fields.Dict(allow_none=True, metadata={
-        "description": "Your team (coordinators and promoters); null when you are in none."})
 
 
 class Token(BaseSchema):

@@ -1,6 +1,5 @@
 """Accounts: creating users, checking passwords, issuing and revoking API tokens."""
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -11,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from shared.db import flush
 from shared.errors import Conflict, Invalid, Unauthenticated
-from shared.models import ApiToken, Language, Role, Seller, User, utcnow
+from shared.models import ApiToken, Language, Role, User, utcnow
 from shared.models.accounts import hash_token
-from shared.services.access import scoped
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both failures take the same time.
@@ -91,40 +89,3 @@ def user_for_token(session: Session, plain: str) -> tuple[User, ApiToken] | None
 def revoke_token(session: Session, token: ApiToken, at: datetime | None = None) -> None:
     token.revoked_at = at or utcnow()
     flush(session)
-
-
-# --- who am I --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShopRef:
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Who a user is, as an app shows it after logging in (GET /api/v1/me)."""
-
-    id: str
-    name: str
-    email: str | None
-    role: Role
-    language: Language
-    all_shops: bool  # an admin works for every shop; `shops` then lists none
-    shops: list[ShopRef]
-    # Issue 9 (teams): the lead wires `shared.services.teams.team_summary(session, user)`
-    # here, and its schema in place of `team` in shared.schemas.accounts.Me.
-    team: object | None = None
-
-
-def profile(session: Session, user: User) -> Profile:
-    """The user with the shops they work for (by name; none listed for an admin, who
-    works for all)."""
-    all_shops = user.role == Role.admin
-    shops = [] if all_shops else [
-        ShopRef(id=row.id, name=row.name) for row in session.execute(
-            scoped(sa.select(Seller.id, Seller.name), Seller, user).order_by(Seller.name, Seller.id))
-    ]
-    return Profile(id=user.id, name=user.name, email=user.email, role=user.role,
-                   language=user.language, all_shops=all_shops, shops=shops)
