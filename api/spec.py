@@ -183,7 +183,9 @@ def problem_schema() -> dict:
 
 
 def _example(status: int) -> dict:
-    kind = next(k for k in KINDS.values() if k.statuses[0] == status or status in k.statuses)
+    """A problem of the first kind that usually comes with `status`, as it is answered."""
+    usual = [k for k in KINDS.values() if k.statuses[0] == status]
+    kind = (usual or [k for k in KINDS.values() if status in k.statuses])[0]
     example = {"type": kind.uri, "code": kind.code, "title": str(kind.title), "status": status,
                "detail": str(kind.meaning).replace("`", "")}
     if kind.code == "invalid":
