@@ -27,15 +27,16 @@ run: install
 test: install test-assets
 	scripts/test
 
-# The htmx file the browser tests serve in place of its CDN URL: the npm package pinned
-# in package-lock.json, into node_modules/ (git-ignored). Without npm the browser tests
-# skip, saying so; under CI=true that is a failure (.ci/run installs npm).
+# The Node packages the tests use, pinned in package-lock.json, into node_modules/
+# (git-ignored): the htmx file the browser tests serve in place of its CDN URL, and the
+# contract test's Redocly CLI and openapi-typescript. Without npm those tests skip, saying
+# so; under CI=true that is a failure (.ci/run installs npm).
 test-assets: node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --ignore-scripts; \
 	elif [ "$${CI:-}" = "true" ]; then echo "npm is missing and CI=true: apt-get install nodejs npm" >&2; exit 1; \
-	else echo "SKIPPED: npm is missing (apt-get install npm), so the browser tests will skip."; fi
+	else echo "SKIPPED: npm is missing (apt-get install npm), so the browser and contract tests will skip."; fi
 
 bench: install
 	$(BIN)/python scripts/bench.py

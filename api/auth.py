@@ -3,44 +3,57 @@ from datetime import timedelta
 
 from flask import current_app, g
 
-from api.conventions import Blueprint, View
+from api.conventions import Blueprint, View, problems, rate_limited
 from shared.auth import require_token
-from shared.extensions import db, limiter
+from shared.extensions import db
 from shared.phones import normalise_phone
 from shared.schemas.accounts import Token, TokenCreate
-from shared.services import accounts
+from shared.services import accounts, me
 
 blp = Blueprint(
     "auth", __name__, url_prefix="/api/v1/auth", public=True,
     description="Log in with email and password to get a bearer token; log out by revoking it.",
 )
 
+TOKEN_EXAMPLE = {
+    "token": "q3Vb2n-kZ", "expires_at": "2026-12-26T10:00:00+00:00",
+    "user": {"id": "01jd3k6w7x8y9z0a1b2c3d4e5f", "name": "Reem", "email": "reem@example.com",
+             "role": "seller", "language": "ar", "all_shops": False,
+             "shops": [{"id": "01jd3k6w7x8y9z0a1b2c3d4e60", "name": "ريم للتجميل"}],
+             "teams": []},
+}
+
 
 @blp.route("/tokens")
 class Tokens(View):
     @blp.arguments(TokenCreate, example={"email": "reem@example.com", "password": "correct horse battery"})
-    @blp.response(201, Token, example={"token": "q3Vb2n-kZ", "expires_at": "2026-12-26T10:00:00+00:00"})
-    @blp.doc(security=[])
-    @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+    @blp.response(201, Token, example=TOKEN_EXAMPLE)
+    @blp.doc(security=[], operationId="logIn")
+    @problems(401)
+    @rate_limited(lambda: current_app.config["LOGIN_RATE_LIMIT"])
     def post(self, data):
         """Get a token
 
         Exchange an email (or, for an account made with a phone number only, the
-        `phone`) and password for a bearer token. Send it on every other
-        call as `Authorization: Bearer <token>`. A wrong email or password is a 401
-        with the same message either way. Too many attempts from one address are
-        answered 429 with Retry-After.
+        `phone`) and password for a bearer token, with who you are (`user`, as
+        GET /api/v1/me answers). Send the token on every other call as
+        `Authorization: Bearer <token>`. A wrong email or password is a 401
+        `wrong-credentials` with the same message either way. Too many attempts from
+        one address are answered 429 with Retry-After.
         """
         phone = normalise_phone(data["phone"], current_app.config["DEFAULT_PHONE_REGION"])
         user = accounts.authenticate(db.session, data["email"], data["password"], phone=phone)
         lifetime = timedelta(days=current_app.config["TOKEN_LIFETIME_DAYS"])
         plain, token = accounts.issue_token(db.session, user, lifetime)
-        return {"token": plain, "expires_at": token.expires_at}
+        return {"token": plain, "expires_at": token.expires_at,
+                "user": me.profile(db.session, user)}
 
 
 @blp.route("/tokens/current")
 class CurrentToken(View):
     @blp.response(204)
+    @blp.doc(operationId="logOut")
+    @problems(401, 422)  # 422: an Idempotency-Key too long, or reused for another request
     def delete(self):
         """Revoke this token
 

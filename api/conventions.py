@@ -1,26 +1,35 @@
 """HTTP conventions every resource shares: one commit per request, cursor links, ETags,
-Idempotency-Key, and their documentation.
+Idempotency-Key, 201 Created with Location and ETag, and their documentation: each
+operation's id, headers, 304, and the problems it can answer (`_problems_of`).
 
 Each is one mechanism for the whole API, so a new resource gets them by using
 `Blueprint` and `View` from here and returning `page_response(page)` from its list view.
+An action that reads badly as `createMarketRunBought` declares its id
+(`@blp.doc(operationId="markMarketRunBought")`); a problem its shape does not show is
+declared with `problems(...)`; a rate limit with `rate_limited(...)`.
 """
 import hashlib
 import json
+import re
+from copy import deepcopy
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Response, current_app, g, request
+import marshmallow as ma
+from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint as SmorestBlueprint
-from werkzeug.exceptions import PreconditionFailed, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, PreconditionFailed, UnsupportedMediaType
 from werkzeug.http import generate_etag
 
+from api import spec
 from shared import idempotency
 from shared.auth import require_token
 from shared.db import commit
-from shared.extensions import db
+from shared.extensions import db, limiter
+from shared.i18n import N_, lazy_concat
 from shared.problems import STALE_READ, problem
 
 API_PREFIX = "/api/"
@@ -50,6 +59,21 @@ LINK_HEADER = {
     "description": 'Present while more items remain: `<URL>; rel="next"`.',
     "schema": {"type": "string"},
 }
+ETAG_HEADER = {
+    "description": "Names this representation: send it back as If-None-Match (304 when "
+                   "unchanged) or, to change the object, as If-Match.",
+    "schema": {"type": "string"},
+}
+CREATED_ETAG_HEADER = {
+    "description": "The ETag a GET of the new object answers: send it as If-Match to "
+                   "change the object, with no GET first.",
+    "schema": {"type": "string"},
+}
+LOCATION_HEADER = {
+    "description": "The new object's address (relative to this server).",
+    "schema": {"type": "string", "format": "uri-reference"},
+}
+NOT_MODIFIED = {"description": "Not Modified: the ETag sent in If-None-Match is current; no body."}
 
 
 class View(MethodView):
@@ -57,15 +81,63 @@ class View(MethodView):
 
     A write's answer is stored for its Idempotency-Key in the same transaction as the
     change, then both are committed together. An error raised by the view or by the
-    commit goes to the app's error handlers, which roll back.
+    commit goes to the app's error handlers, which roll back. A `201 Created` gets its
+    ETag (the one a GET of the new object answers, so a client can send If-Match at
+    once) and, where the new object has an address of its own, its Location, before
+    it is stored: a replay answers the same headers.
     """
 
     def dispatch_request(self, **kwargs) -> Response:
         response = current_app.make_response(super().dispatch_request(**kwargs))
+        if response.status_code == 201:
+            _describe_created(response)
         if request.method not in SAFE_METHODS:
             _store_for_replay(response)
             commit(db.session)
         return response
+
+
+def _describe_created(response: Response) -> None:
+    if not response.is_json:
+        return
+    response.add_etag()
+    item = item_rule(current_app.url_map, request.url_rule.rule)
+    body = response.get_json(silent=True)
+    if item is not None and isinstance(body, dict) and isinstance(body.get("id"), str):
+        (param,) = item.arguments - set(request.view_args or {})
+        response.headers["Location"] = url_for(item.endpoint, **(request.view_args or {}),
+                                               **{param: body["id"]})
+
+
+def item_rule(url_map, collection: str):
+    """The rule that GETs one item of `collection` ("/api/v1/orders" -> "/api/v1/orders/<order_id>"),
+    or None when the items have no address of their own (a payment of an order)."""
+    for rule in url_map.iter_rules():
+        head, _, last = rule.rule.rpartition("/")
+        if (head == collection.rstrip("/") and last.startswith("<") and "GET" in rule.methods
+                and len(rule.arguments) == len(_ARGUMENT.findall(collection)) + 1):
+            return rule
+    return None
+
+
+_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def problems(*statuses: int):
+    """Declares problems a view can answer that its shape does not show (a public view
+    refusing credentials: 401). The rest are documented from the shape of the operation."""
+    def decorator(func):
+        func._apidoc = deepcopy(getattr(func, "_apidoc", {}))
+        func._apidoc.setdefault("problems", []).extend(statuses)
+        return func
+    return decorator
+
+
+def rate_limited(limit):
+    """flask-limiter's limit on a view, documented: the operation may answer 429."""
+    def decorator(func):
+        return problems(429)(limiter.limit(limit)(func))
+    return decorator
 
 
 class Blueprint(SmorestBlueprint):
@@ -74,9 +146,11 @@ class Blueprint(SmorestBlueprint):
 
     def __init__(self, *args, public: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.public = public
+        self._bodies_required: set[tuple[str, str]] = set()  # (endpoint, METHOD)
         self._prepare_doc_cbks.append(self._prepare_conventions_doc)
         self._prepare_doc_cbks.append(_document_idempotency_of_changes)
-        self.before_request(require_json_body)
+        self.before_request(self._require_json_body)
         if not public:
             self.before_request(require_token)
 
@@ -84,23 +158,68 @@ class Blueprint(SmorestBlueprint):
         if not (isinstance(view_func, type) and issubclass(view_func, View)):
             raise TypeError(f"{rule}: API views subclass api.conventions.View (one commit per request)")
         super().add_url_rule(rule, endpoint, view_func, **kwargs)
+        # What the doc callback needs to know beside the decorators' doc: where and for whom.
+        full_rule = (self.url_prefix or "") + rule
+        endpoint = self._endpoints[-1]
+        for method, doc_info in self._docs[endpoint].items():
+            if method == "parameters":
+                continue
+            doc_info["conventions"] = {"rule": full_rule, "public": self.public}
+            arguments = (doc_info.get("arguments") or {}).get("parameters", ())
+            if any(arg.get("in") == "json" and arg.get("required", True) for arg in arguments):
+                self._bodies_required.add((f"{self.name}.{endpoint}", method.upper()))
+
+    def _require_json_body(self) -> None:
+        """A body that is not JSON is a 415 that says so, not a misleading 'field missing';
+        no body where the operation requires one (the spec says `required`) is a 400."""
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return
+        if request.content_length and not request.is_json:
+            raise UnsupportedMediaType()
+        if not request.content_length and (request.endpoint, request.method) in self._bodies_required:
+            raise _no_body()
 
     @staticmethod
-    def _prepare_conventions_doc(doc, doc_info, *, method, **kwargs):
+    def _prepare_conventions_doc(doc, doc_info, *, method, app, **kwargs):
+        """The conventions of every operation, from what it is: its id, headers, 304, and
+        the problems it can answer (see `_problems_of`)."""
+        where = doc_info["conventions"]
+        rule, public = where["rule"], where["public"]
+        path = _ARGUMENT.sub(r"{\1}", rule)
+        responses = doc.setdefault("responses", {})
+        json_schemas = {int(status): (response.get("content") or {}).get("application/json", {}).get("schema")
+                        for status, response in responses.items() if isinstance(response, dict)}
+        many = bool(getattr(json_schemas.get(200), "many", False))
+        doc["operationId"] = spec.operation_id(method, path, many=many)
         params = doc.setdefault("parameters", [])
-        if method == "post":
+        if method == "post" and not public:
             params.append(IDEMPOTENCY_KEY)
-        elif method in ("patch", "put", "delete"):
+        elif method in ("patch", "put", "delete") and not public:
             params.append(IF_MATCH)
         elif method == "get":
             params.append(IF_NONE_MATCH)
-            for status, response in doc.get("responses", {}).items():
-                if str(status) == "200" and isinstance(response, dict):
-                    headers = response.setdefault("headers", {})
-                    headers["ETag"] = {"schema": {"type": "string"}}
-                    schema = response.get("content", {}).get("application/json", {}).get("schema")
-                    if getattr(schema, "many", False):
-                        headers["Link"] = LINK_HEADER
+        for status, response in responses.items():
+            if not isinstance(response, dict):
+                continue
+            status = int(status)
+            headers = response.setdefault("headers", {}) if status in (200, 201) else {}
+            if status == 200 and method == "get":
+                headers["ETag"] = ETAG_HEADER
+                if many:
+                    headers["Link"] = LINK_HEADER
+            if status == 201 and json_schemas.get(201) is not None:
+                headers["ETag"] = CREATED_ETAG_HEADER
+                if item_rule(app.url_map, rule) is not None:
+                    headers["Location"] = LOCATION_HEADER
+            if status in (200, 201) and not headers:
+                response.pop("headers")
+        if method == "get" and 200 in json_schemas:
+            responses[304] = NOT_MODIFIED
+        for status, response in list(responses.items()):
+            if isinstance(response, str):  # flask-smorest's own error responses: ours instead
+                del responses[status]
+        for status in sorted(_problems_of(doc, doc_info, method, path, public)):
+            responses[status] = spec.PROBLEM_RESPONSES[status]
         return doc
 
 
@@ -111,10 +230,66 @@ def _document_idempotency_of_changes(doc, doc_info, *, method, **kwargs):
     return doc
 
 
-def require_json_body() -> None:
-    """A body that is not JSON is a 415 that says so, not a misleading 'field missing'."""
-    if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
-        raise UnsupportedMediaType()
+def _problems_of(doc, doc_info, method: str, path: str, public: bool) -> set[int]:
+    """The problems an operation can answer, from what it is:
+
+    - needs a token: 401 · names a row by id, in its path or in a `*_id` or `*_ids`
+      argument (query or body, nested included): 404 (none, or not yours)
+    - has a body: 400 (not JSON), 413 (too large), 415 (not declared JSON), 422 (invalid)
+    - has query arguments: 422 · takes If-Match (a user's PATCH, PUT, DELETE): 412
+    - a write by a user: 403 (a role that may not), 409 (the state of what it changes,
+      or a write that raced another), and 422 (Idempotency-Key reused)
+    - declared with `problems(...)` or `rate_limited(...)`: those (401 on logging in, 429)
+    """
+    found = set(doc_info.get("problems", ()))
+    if not public:
+        found.add(401)
+    if "{" in path or any(_names_ids(schema) for schema in _argument_schemas(doc)):
+        found.add(404)
+    if "requestBody" in doc:
+        found |= {400, 413, 415, 422}
+    if any(isinstance(p, dict) and p.get("in") == "query" for p in doc.get("parameters", ())):
+        found.add(422)
+    if method in ("patch", "put", "delete") and not public:
+        found.add(412)
+    if method != "get" and not public:
+        found |= {403, 409, 422}
+    return found
+
+
+def _argument_schemas(doc):
+    """The marshmallow schemas of an operation's query and body, as flask-smorest leaves
+    them in the doc (classes or instances)."""
+    found = [param.get("schema") for param in doc.get("parameters", ())
+             if isinstance(param, dict) and param.get("in") == "query"]
+    found += [content.get("schema") for content in (doc.get("requestBody") or {}).get("content", {}).values()]
+    for schema in found:
+        if isinstance(schema, type) and issubclass(schema, ma.Schema):
+            yield schema()
+        elif isinstance(schema, ma.Schema):
+            yield schema
+
+
+def _names_ids(schema: ma.Schema) -> bool:
+    """Whether a request with this schema names rows by id (`*_id`, `*_ids`, at any depth)."""
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        if (field.data_key or name).endswith(("_id", "_ids")):
+            return True
+        inner = field.inner if isinstance(field, ma.fields.List) else field
+        if isinstance(inner, ma.fields.Nested) and _names_ids(inner.schema):
+            return True
+    return False
+
+
+def _no_body() -> BadRequest:
+    error = BadRequest()
+    error.data = {"message": NO_BODY}  # shared.problems translates it as the detail
+    return error
+
+
+NO_BODY = N_("The request has no body: send a JSON object.")
 
 
 def page_response(page):
@@ -216,17 +391,18 @@ def claim_idempotency_key() -> Response | None:
     if not (current_user.is_authenticated and g.get("api_token")):
         return None  # anonymous POSTs (logging in) are not replayed: that would hand out tokens
     if len(key) > idempotency.MAX_KEY_LENGTH:
-        return problem(422, _l("Invalid Idempotency-Key"),
-                       _l("Idempotency-Key must be at most 255 characters."))
+        reason = _l("Must be at most %(max)s characters.", max=idempotency.MAX_KEY_LENGTH)
+        return problem(422, lazy_concat("Idempotency-Key: ", reason),
+                       errors={"Idempotency-Key": [reason]})
     fingerprint = _fingerprint()
     ttl = timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"])
     row = idempotency.claim(db.session, current_user.id, key, fingerprint, ttl)
     if row.fingerprint != fingerprint:
         db.session.rollback()
         return problem(
-            422, _l("Idempotency-Key reused"),
-            _l("This Idempotency-Key was already used for a different request. "
-               "Use a new key for a new request."),
+            422, _l("This Idempotency-Key was already used for a different request. "
+                    "Use a new key for a new request."),
+            code="idempotency-key-reused",
         )
     if row.status_code is not None:
         response = _replay(row)

@@ -105,6 +105,7 @@ class MarketRunShoppingList(View):
 class MarketRunBoughtView(View):
     @blp.arguments(MarketRunBought, required=False, example=COSTS_EXAMPLE)
     @blp.response(200, MarketRun)
+    @blp.doc(operationId="markMarketRunBought")
     def post(self, data, run_id):
         """Mark a market run bought
 
@@ -124,6 +125,7 @@ class MarketRunBoughtView(View):
 class MarketRunOrdersView(View):
     @blp.arguments(MarketRunOrders, example=ORDERS_EXAMPLE)
     @blp.response(200, MarketRun)
+    @blp.doc(operationId="addMarketRunOrders")
     def post(self, data, run_id):
         """Add orders to a market run
 
@@ -138,6 +140,7 @@ class MarketRunOrdersView(View):
 @blp.route("/<run_id>/orders/<order_id>")
 class MarketRunOrderById(View):
     @blp.response(204)
+    @blp.doc(operationId="removeMarketRunOrder")
     def delete(self, run_id, order_id):
         """Remove an order from a market run
 

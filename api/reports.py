@@ -15,6 +15,7 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
 class Sales(View):
     @blp.arguments(SalesReportQuery, location="query")
     @blp.response(200, SalesReport)
+    @blp.doc(operationId="getSalesReport")
     def get(self, query):
         """Get the sales report
 

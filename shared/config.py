@@ -17,8 +17,14 @@ STATIC = {
     "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_REDOC_PATH": "/docs",
-    "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc@2.5.0/bundles/redoc.standalone.js",
+    # Who integrators write to, and the terms of the API, in the OpenAPI document's info.
+    # Placeholders until the operator names theirs (an `email` or `url` for the contact; an
+    # SPDX `identifier` or a `url` for the license): openapi.yaml is generated with these.
+    "API_CONTACT": {"name": "Tawasi API support"},
+    "API_LICENSE": {"name": "Proprietary", "identifier": "LicenseRef-Tawasi-Proprietary"},
+    # /docs (api/docs.py): Swagger UI from the pinned flask-swagger-ui package, served by
+    # this app (None), or from another base URL such as a CDN's (then allowed by its CSP).
+    "DOCS_ASSETS_URL": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "JSON_SORT_KEYS": True,
@@ -31,7 +37,7 @@ STATIC = {
     # Headers (shared/security.py). None: the admin sets its own (admin/assets.py), which
     # loads only itself and the pinned htmx.
     "CSP_ADMIN": None,
-    "CSP_DOCS": None,  # None: computed from OPENAPI_REDOC_URL (a CDN URL, or 'self')
+    "CSP_DOCS": None,  # None: computed from DOCS_ASSETS_URL (this server, or a CDN's URL)
     "HSTS": "max-age=31536000",
     # Proxies whose X-Forwarded-For/-Proto are believed: 0 (none), a count, or addresses.
     "TRUSTED_PROXIES": 0,

@@ -1,13 +1,16 @@
 """Domain exceptions: raised by services, translated to HTTP once, by the app's error handlers.
 
-Each class carries the HTTP status it means (`status`) and a stable machine `code`, so
-both faces answer the same error the same way. Texts are lazy strings
-(`flask_babel.lazy_gettext`, imported as `_l`): a service builds the message without
-knowing who reads it, and the face renders it (`str()`) in the request's language.
-Plain `str` texts are accepted too and shown as they are.
-"""
-from flask_babel import lazy_gettext as _l
+Each class carries the HTTP status it means (`status`) and a default machine `code`; a
+raise may name a more specific kind with `code=` (registered in shared/problem_types.py,
+which gives each kind its one title per language), and extension members as keywords:
 
+    raise Conflict(detail, code="invalid-transition", current="delivered", allowed=[])
+
+Texts are lazy strings (`flask_babel.lazy_gettext`, imported as `_l`): a service builds
+the message without knowing who reads it, and the face renders it (`str()`) in the
+request's language. Plain `str` texts are accepted too and shown as they are.
+"""
+from shared import problem_types
 from shared.i18n import lazy_concat
 
 
@@ -16,37 +19,43 @@ class DomainError(Exception):
 
     status = 400
     code = "bad-request"
-    title = _l("Request cannot be completed")
 
-    def __init__(self, detail, *, errors: dict | None = None, **extra):
+    def __init__(self, detail, *, code: str | None = None, errors: dict | None = None, **extra):
         super().__init__(detail)
+        if code is not None:
+            self.code = code
+        problem_types.kind(self.code)  # an unregistered code fails where it is raised
         self.detail = detail
         self.errors = errors
         self.extra = extra
+
+    @property
+    def kind(self) -> problem_types.ProblemType:
+        return problem_types.kind(self.code)
+
+    @property
+    def title(self):
+        return self.kind.title
 
 
 class NotFound(DomainError):
     status = 404
     code = "not-found"
-    title = _l("Not found")
 
 
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
-    title = _l("Forbidden")
 
 
 class Unauthenticated(DomainError):
     status = 401
     code = "unauthenticated"
-    title = _l("Authentication required")
 
 
 class Conflict(DomainError):
     status = 409
     code = "conflict"
-    title = _l("Conflict")
 
 
 class Stale(Conflict):
@@ -65,8 +74,8 @@ class Invalid(DomainError):
 
     status = 422
     code = "invalid"
-    title = _l("Invalid input")
 
     def __init__(self, field: str, reason, **extra):
         super().__init__(lazy_concat(field, ": ", reason), errors={field: [reason]}, **extra)
         self.field = field
+

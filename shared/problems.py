@@ -3,6 +3,11 @@ page under /admin. The factory registers the handlers once (`register(app)`), fo
 domain's errors and for every HTTPException, which also receives Flask's own
 404/405/413 and unhandled exceptions as 500 (and replaces flask-smorest's handler).
 
+Every problem names its kind (shared/problem_types.py): `type` is the kind's URI
+(`/problems/invalid-transition`, a page the app serves) and `code` its machine name,
+which clients branch on; `title` is the kind's one title. Domain errors carry their
+kind; errors Flask raises get the kind of their status.
+
 Texts are in the request's language (shared/i18n.py chooses Arabic or English): titles,
 details and each field message; field names (the keys of `errors`) and values inside
 the texts stay as sent. `Content-Language` says which language was used, and
@@ -16,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from shared import errors
+from shared import errors, problem_types
 from shared.extensions import db
 from shared.i18n import N_, render, translate_message
 
@@ -35,29 +40,14 @@ _DETAILS = {
     500: N_("Something went wrong on our side. It was logged; try again later."),
 }
 
-# Titles of the HTTP errors the API answers (werkzeug's names are the msgids). 401 takes
-# the domain's title, so a missing token and a wrong password read the same.
-_TITLES = {
-    400: N_("Bad Request"),
-    401: errors.Unauthenticated.title,
-    403: N_("Forbidden"),
-    404: N_("Not Found"),
-    405: N_("Method Not Allowed"),
-    409: N_("Conflict"),
-    412: N_("Precondition Failed"),
-    413: N_("Request Entity Too Large"),
-    415: N_("Unsupported Media Type"),
-    422: N_("Unprocessable Entity"),
-    428: N_("Precondition Required"),
-    429: N_("Too Many Requests"),
-    500: N_("Internal Server Error"),
-}
-
-
-def problem(status: int, title, detail, *, errors=None, headers=None, **extra) -> Response:
-    """A problem+json response; `title`, `detail` and the messages in `errors` may be lazy
-    strings (rendered now, in the request's language) and field messages are translated."""
-    body = {"type": "about:blank", "title": str(title), "status": status, "detail": str(detail)}
+def problem(status: int, detail, *, code: str | None = None, errors=None, headers=None,
+            **extra) -> Response:
+    """A problem+json response of kind `code` (by default the kind of `status`); `detail`
+    and the messages in `errors` may be lazy strings (rendered now, in the request's
+    language) and field messages are translated."""
+    kind = problem_types.kind(code) if code else problem_types.for_status(status)
+    body = {"type": kind.uri, "code": kind.code, "title": str(kind.title), "status": status,
+            "detail": str(detail)}
     if errors:
         body["errors"] = render(errors, translate=True)
     body.update(render(extra))
@@ -127,10 +117,10 @@ def _page(status: int, title, detail, headers=None) -> Response:
     return response
 
 
-def _answer(status: int, title, detail, *, errors=None, headers=None, **extra) -> Response:
+def _answer(status: int, code: str, detail, *, errors=None, headers=None, **extra) -> Response:
     if _is_admin():
-        return _page(status, title, detail, headers)
-    return problem(status, title, detail, errors=errors, headers=headers, **extra)
+        return _page(status, problem_types.kind(code).title, detail, headers)
+    return problem(status, detail, code=code, errors=errors, headers=headers, **extra)
 
 
 def _status_of(error: errors.DomainError) -> int:
@@ -147,8 +137,8 @@ STALE_READ = _l("This object changed since you read it. Read it again, re-apply 
 def handle_domain_error(error: errors.DomainError) -> Response:
     db.session.rollback()
     if _status_of(error) == 412:
-        return _answer(412, _translated(_TITLES[412]), STALE_READ)
-    return _answer(error.status, error.title, error.detail, errors=error.errors, **error.extra)
+        return _answer(412, error.code, STALE_READ)
+    return _answer(error.status, error.code, error.detail, errors=error.errors, **error.extra)
 
 
 def handle_http_exception(error: HTTPException) -> Response:
@@ -171,8 +161,8 @@ def handle_http_exception(error: HTTPException) -> Response:
         detail = _translated(data.get("message") or _DETAILS.get(error.code) or error.description)
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     headers.update(data.get("headers") or {})
-    title = _translated(_TITLES.get(error.code, error.name))
-    return _answer(error.code, title, detail, errors=errs, headers=headers)
+    return _answer(error.code, problem_types.for_status(error.code).code, detail, errors=errs,
+                   headers=headers)
 
 
 def register(app) -> None:

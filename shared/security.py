@@ -1,8 +1,8 @@
 """What every answer promises a browser and a proxy, and how much a request may send.
 
 - Headers on every answer: `X-Content-Type-Options`, `Referrer-Policy`, a
-  Content-Security-Policy with `frame-ancestors 'none'` (one per face: the API, the
-  /docs page, the /admin pages), HSTS over HTTPS, and `Cache-Control: no-store` on
+  Content-Security-Policy with `frame-ancestors 'none'` (one per face: the API and the
+  /problems pages, the /docs page, the /admin pages), HSTS over HTTPS, and `Cache-Control: no-store` on
   everything under /api/ (each answer there is behind a token, or hands one out).
 - A chunked request body (no Content-Length) is measured before the app reads it, so
   one over MAX_CONTENT_LENGTH is a 413 like any other, never a truncated "invalid JSON".
@@ -26,16 +26,19 @@ ADMIN_PREFIX = "/admin"
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
-def docs_csp(redoc_url: str) -> str:
-    """The /docs page: Redoc from `redoc_url` (or from this server), which builds its
-    styles at run time ('unsafe-inline' styles), fetches /openapi.json, draws icons as
-    data: images and runs its search in a blob: worker."""
-    scripts = "'self'"
-    if redoc_url.startswith(("https://", "http://")):
-        scripts += " " + redoc_url
+DOCS_PATH = "/docs"
+
+
+def docs_csp(assets_url: str | None) -> str:
+    """The /docs page: Swagger UI's script and styles from `assets_url` (a CDN's URL), or
+    from this server when it is a path or None. Swagger UI sets styles on elements
+    ('unsafe-inline' styles), fetches /openapi.json and draws icons as data: images."""
+    sources = "'self'"
+    if assets_url and assets_url.startswith(("https://", "http://")):
+        sources += " " + assets_url
     return ("default-src 'none'; "
-            f"script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            "font-src 'self' data:; connect-src 'self'; worker-src blob:; "
+            f"script-src {sources}; style-src {sources} 'unsafe-inline'; img-src 'self' data:; "
+            "font-src 'self' data:; connect-src 'self'; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
@@ -46,9 +49,8 @@ def _policy_for(path: str) -> str:
     config = current_app.config
     if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
         return config["CSP_ADMIN"]
-    docs_path = config.get("OPENAPI_URL_PREFIX", "/").rstrip("/") + (config.get("OPENAPI_REDOC_PATH") or "")
-    if config.get("OPENAPI_REDOC_PATH") and (path == docs_path or path.startswith(docs_path + "/")):
-        return config.get("CSP_DOCS") or docs_csp(config.get("OPENAPI_REDOC_URL") or "")
+    if path == DOCS_PATH or path.startswith(DOCS_PATH + "/"):
+        return config.get("CSP_DOCS") or docs_csp(config.get("DOCS_ASSETS_URL"))
     return API_CSP
 
 

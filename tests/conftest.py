@@ -27,6 +27,20 @@ class FreshContextClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+class FreshContext:
+    """WSGI: the app, each request of which sees what a new app context would (an empty
+    `g`, nothing cached in the session), for clients other than Flask's test client
+    (schemathesis, httpx) that call the app while a test holds its app context."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        g.__dict__.clear()
+        db.session.expire_all()
+        return self.app(environ, start_response)
+
+
 @contextmanager
 def own_postgres_database(server_url: str):
     """A database of this run's own on the server of `server_url`, dropped afterwards.

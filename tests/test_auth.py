@@ -18,7 +18,7 @@ def test_login_returns_a_token_that_authenticates(client):
     response = login(client, user.email)
 
     assert response.status_code == 201
-    assert set(response.json) == {"token", "expires_at"}
+    assert set(response.json) == {"token", "expires_at", "user"}
     me = client.get("/api/v1/sellers", headers={"Authorization": f"Bearer {response.json['token']}"})
     assert me.status_code == 200
 

@@ -340,6 +340,61 @@ def test_seller_updates_honour_if_match_too(client, headers, shop):
     assert response.status_code == 412
 
 
+# --- 201 Created: where the new object is, and its ETag ------------------------------
+
+
+def created(client, headers, path, shop):
+    """POST a valid body to `path` as the owner of `shop`; the answer."""
+    product = ProductFactory(seller=shop)
+    bodies = {
+        "/api/v1/products": BODY,
+        "/api/v1/sellers": {"name": "Another shop"},
+        "/api/v1/customers": {"name": "أم أحمد", "phone": "0944 111 333"},
+        "/api/v1/orders": {"customer": {"name": "x"}, "lines": [{"product_id": product.id, "quantity": 1}]},
+    }
+    return client.post(path, json=bodies[path], headers=headers)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/products", "/api/v1/sellers", "/api/v1/customers",
+                                  "/api/v1/orders"])
+def test_a_201_names_the_new_object_and_the_etag_a_get_of_it_answers(client, headers, shop, path):
+    response = created(client, headers, path, shop)
+
+    assert response.status_code == 201
+    assert response.headers["Location"] == f"{path}/{response.json['id']}"
+    read = client.get(response.headers["Location"], headers=headers)
+    assert read.status_code == 200
+    assert response.headers["ETag"] == read.headers["ETag"]
+
+
+def test_the_etag_of_a_201_is_good_for_if_match_at_once(client, headers):
+    response = client.post("/api/v1/products", json=BODY, headers=headers)
+
+    changed = client.patch(response.headers["Location"], json={"price": "175.00"},
+                           headers={**headers, "If-Match": response.headers["ETag"]})
+
+    assert changed.status_code == 200
+
+
+def test_a_replayed_201_carries_the_same_location_and_etag(client, headers):
+    keyed = {**headers, "Idempotency-Key": "loc-1"}
+
+    first = client.post("/api/v1/products", json=BODY, headers=keyed)
+    retry = client.post("/api/v1/products", json=BODY, headers=keyed)
+
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert (retry.headers["Location"], retry.headers["ETag"]) == (first.headers["Location"], first.headers["ETag"])
+
+
+def test_a_201_of_something_without_an_address_has_an_etag_and_no_location(client, headers, shop):
+    order = created(client, headers, "/api/v1/orders", shop).json
+
+    response = client.post(f"/api/v1/orders/{order['id']}/payments", json={"amount": "10.00"}, headers=headers)
+
+    assert response.status_code == 201
+    assert "ETag" in response.headers and "Location" not in response.headers
+
+
 # --- problem+json for every error ------------------------------------------------
 
 
@@ -349,7 +404,8 @@ def test_malformed_json_is_400_problem(client, headers):
 
     assert response.status_code == 400
     assert response.content_type == "application/problem+json"
-    assert response.json["title"] == "Bad Request"
+    assert response.json["code"] == "bad-request"
+    assert response.json["title"] == "Request not readable"
     assert "not valid JSON" in response.json["detail"]
 
 
@@ -358,7 +414,8 @@ def test_unknown_route_is_404_problem(client):
 
     assert response.status_code == 404
     assert response.content_type == "application/problem+json"
-    assert response.json == {"type": "about:blank", "title": "Not Found", "status": 404,
+    assert response.json == {"type": "/problems/not-found", "code": "not-found", "title": "Not found",
+                             "status": 404,
                              "detail": "There is nothing at this address. Check the URL against /docs."}
 
 
@@ -446,6 +503,37 @@ def test_nul_in_a_nested_field_is_422(client, headers):
 
     assert response.status_code == 422
     assert "customer" in response.json["errors"]
+
+
+def test_a_change_with_no_body_is_400_and_an_empty_object_changes_nothing(client, headers, shop):
+    url = f"/api/v1/sellers/{shop.id}"
+
+    empty = client.patch(url, headers=headers)
+    nothing = client.patch(url, json={}, headers=headers)
+
+    assert empty.status_code == 400
+    assert empty.json["detail"] == "The request has no body: send a JSON object."
+    assert nothing.status_code == 200
+
+
+@pytest.mark.parametrize("where, value", [("json", 0), ("json", "true"), ("json", 1), ("query", "1"),
+                                          ("query", "yes"), ("query", "True")])
+def test_a_boolean_is_true_or_false_as_the_spec_says(client, headers, shop, where, value):
+    if where == "json":
+        response = client.post("/api/v1/products", json={**BODY, "available": value}, headers=headers)
+    else:
+        response = client.get("/api/v1/products", query_string={"available": value}, headers=headers)
+
+    assert response.status_code == 422
+    assert response.json["errors"] == {"available": ["Not a valid boolean."]}
+
+
+def test_booleans_read_in_a_body_and_in_a_query(client, headers, shop):
+    created = client.post("/api/v1/products", json={**BODY, "available": False}, headers=headers)
+    listed = client.get("/api/v1/products?available=false", headers=headers)
+
+    assert created.status_code == 201 and created.json["available"] is False
+    assert [p["id"] for p in listed.json] == [created.json["id"]]
 
 
 def test_body_that_is_not_json_is_415(client, headers):

@@ -1,7 +1,14 @@
-"""Property-based fuzzing from the OpenAPI spec: no input may make the server fail (5xx).
+"""Property-based fuzzing from the OpenAPI spec: no input may make the server fail (5xx),
+and every answer is one the spec documents.
 
 Schemathesis generates requests for every documented operation, valid and invalid,
-and sends them through the WSGI app. Each example gets rows of its own — a seller with
+and sends them through the WSGI app. Each answer must have a documented status
+(`status_code_conformance`), media type (`content_type_conformance`), body
+(`response_schema_conformance`: required fields, types, patterns, problem+json) and
+headers (`response_headers_conformance`); an operation that declares bearer auth must
+refuse the same request without it or with a wrong token (`ignored_auth`); and a
+request the spec forbids must be refused (`negative_data_rejection`): the server accepts
+no more than the spec says. Each example gets rows of its own — a seller with
 a product, a customer, a confirmed order on a planned market run, a confirmed order in
 no run, a pending order — and a fresh token, so a DELETE or a token revoke in one
 example cannot turn the next ones into 404/401. Three cases in four have their ids
@@ -22,14 +29,18 @@ from pathlib import Path
 import pytest
 import schemathesis
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    content_type_conformance, ignored_auth, negative_data_rejection, not_a_server_error,
+    response_headers_conformance, response_schema_conformance, status_code_conformance,
+)
 from schemathesis.core import NotSet
 
 from shared.changelog import next_order_number
 from shared.extensions import db
 from shared.models import Order, OrderLine, OrderStatus, Payment, PaymentStatus, new_id
+from tests.conftest import FreshContext
 from tests.factories import CustomerFactory, MarketRunFactory, ProductFactory
 
 pytestmark = pytest.mark.slow  # about half the suite's time; `make test` runs it, `-m "not slow"` skips it
@@ -52,6 +63,10 @@ MUST_SUCCEED = (
     "PATCH /api/v1/promotions/{job_id}",
     "POST /api/v1/payout-sets",
 )
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance, response_headers_conformance, ignored_auth,
+          negative_data_rejection]
 
 CREDIT = Decimal("1000000.00")  # paid on the confirmed orders
 LOGIN = "/api/v1/auth/tokens"  # its body is credentials, no ids: never touched
@@ -107,7 +122,9 @@ def _open_shop(auth) -> Shop:
     db.session.flush()  # ids are given at flush: read them before the commit expires them
     in_run, free, pending = _orders(product, customer.id, run.id)
     return Shop(seller.id, product.id, customer.id, run.id, in_run, free, pending,
-                headers=auth(seller.owner))  # issue_token commits the token and the rows at once
+                # issue_token commits the token and the rows at once. Answers come
+                # uncompressed: the checks read bodies as sent.
+                headers=auth(seller.owner, **{"Accept-Encoding": "identity"}))
 
 
 def _generated(value):
@@ -211,7 +228,7 @@ def _open_zeinas_work(auth) -> tuple[dict, dict]:
            "team_id": team.id, "user_id": salma.id, "user_ids": salma.id, "contribution_id": contribution.id,
            "set_id": payout_set.id, "payout_id": payout.id, "payment_id": payment.id,
            "contest_id": contest.id, "entry_id": entry.id}
-    return ids, auth(zeina)
+    return ids, auth(zeina, **{"Accept-Encoding": "identity"})
 
 
 def _point_at_zeinas_work(case, ids: dict) -> None:
@@ -238,11 +255,10 @@ def test_no_request_makes_a_server_error(case, auth):
         shop = _open_shop(auth)
         _point_at_shop(case, shop)
         headers = shop.headers
-    app = current_app._get_current_object()
+    app = FreshContext(current_app._get_current_object())  # the checks' probes too
     case.operation.schema.app = app  # requests go straight into the WSGI app, no network
-    g.__dict__.clear()  # each request as in a fresh app context (see FreshContextClient)
     response = case.call_and_validate(base_url="http://localhost", app=app, headers=headers,
-                                      checks=[not_a_server_error])
+                                      checks=CHECKS)
     STATUSES[f"{case.method.upper()} {case.path}"][response.status_code] += 1
 
 

@@ -50,22 +50,24 @@ def test_data_answers_may_load_nothing(client, headers, path):
     assert response.headers["Content-Security-Policy"] == API_CSP
 
 
-def test_docs_page_may_load_redoc_from_where_it_is_configured(client, app):
+def test_docs_served_by_this_server_may_load_only_from_it(client):
     response = client.get("/docs")
 
     assert response.status_code == 200
     policy = response.headers["Content-Security-Policy"]
-    assert f"script-src 'self' {app.config['OPENAPI_REDOC_URL']};" in policy
-    assert "default-src 'none'" in policy and "connect-src 'self'" in policy
-
-
-def test_docs_served_locally_allow_only_this_server(client, app, monkeypatch):
-    monkeypatch.setitem(app.config, "OPENAPI_REDOC_URL", "/docs/redoc.standalone.js")
-
-    policy = client.get("/docs").headers["Content-Security-Policy"]
-
     assert "script-src 'self';" in policy
+    assert "default-src 'none'" in policy and "connect-src 'self'" in policy
     assert "https:" not in policy and "http:" not in policy
+
+
+def test_docs_may_load_swagger_ui_from_where_it_is_configured(client, app, monkeypatch):
+    cdn = "https://cdn.example/swagger-ui-dist@5.34.0/"
+    monkeypatch.setitem(app.config, "DOCS_ASSETS_URL", cdn)
+
+    response = client.get("/docs")
+
+    assert f"script-src 'self' {cdn};" in response.headers["Content-Security-Policy"]
+    assert f'src="{cdn}swagger-ui-bundle.js"' in response.get_data(as_text=True)
 
 
 def test_admin_allows_only_itself_and_the_pinned_htmx(client, app):

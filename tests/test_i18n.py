@@ -36,7 +36,7 @@ def test_wrong_login_in_arabic(client):
 
     assert response.status_code == 401
     body = _arabic(response)
-    assert body["title"] == "يلزم تسجيل الدخول"
+    assert body["title"] == "البريد الإلكتروني أو كلمة المرور غير صحيحة"
     assert body["detail"] == "البريد الإلكتروني أو كلمة المرور غير صحيحة."
 
 
@@ -57,7 +57,7 @@ def test_field_errors_in_arabic_with_field_names_as_sent(client, auth):
 
     assert response.status_code == 422
     body = _arabic(response)
-    assert body["title"] == "بيانات غير صالحة"
+    assert body["title"] == "مدخلات غير صحيحة"
     assert body["errors"] == {"price": ["لا يمكن أن تكون القيمة سالبة."]}
     assert body["detail"] == "يرجى تصحيح: price: لا يمكن أن تكون القيمة سالبة."
 
@@ -84,7 +84,7 @@ def test_refused_status_change_in_arabic_lists_what_is_allowed(client, auth):
 
     assert response.status_code == 409
     body = _arabic(response)
-    assert body["title"] == "تعارض"
+    assert body["title"] == "تغيير الحالة غير مسموح"
     assert body["detail"] == (f"حالة الطلب {order.number} «قيد الانتظار» ولا يمكن نقله إلى «تم التسليم». "
                               "الحالات الممكنة بعدها: مؤكد، ملغى.")
     assert body["allowed"] == ["confirmed", "cancelled"]  # values for programs stay as they are
@@ -153,7 +153,7 @@ def test_a_language_we_do_not_have_falls_back_to_english_when_anonymous(client):
 
     assert response.status_code == 404
     assert response.headers["Content-Language"] == "en"
-    assert response.json["title"] == "Not Found"
+    assert response.json["title"] == "Not found"
 
 
 def test_regional_arabic_is_arabic(client):

@@ -80,12 +80,10 @@ def test_payments_update_the_order(client, order, headers, amounts, paid, due, s
     assert (body["amount_paid"], body["balance_due"], body["payment_status"]) == (paid, due, status)
 
 
-@pytest.mark.parametrize("amount", ["0", "-5.00", "1.234", "abc", 10.5])
+@pytest.mark.parametrize("amount", ["0", "-5.00", "1.234", "abc", 10.5, "1e3", "+5"])
 def test_bad_payment_amount_is_422(client, order, headers, amount):
     response = pay(client, order.id, headers, amount)
-    if amount == 10.5:  # a JSON number is accepted through its text
-        assert response.status_code == 201
-        return
+
     assert response.status_code == 422
     assert "amount" in response.json["errors"]
 

@@ -41,12 +41,13 @@ def test_a_user_with_several_shops_must_say_which(client, headers, shop):
 @pytest.mark.parametrize("typed, stored", [
     ("١٥٠", "150.00"),
     ("١٥٠٫٥", "150.50"),
-    ("٢٬٥٠٠", "2500.00"),
+    ("١٥٠.٥", "150.50"),
     ("۱۲۰", "120.00"),
-    (99.9, "99.90"),
-    ("  75 ", "75.00"),
+    ("0.5", "0.50"),
+    ("0", "0.00"),
+    ("9999999999.99", "9999999999.99"),
 ])
-def test_price_accepts_arabic_indic_digits_and_numbers(client, headers, typed, stored):
+def test_price_accepts_arabic_indic_digits_and_the_arabic_point(client, headers, typed, stored):
     response = create(client, headers, price=typed)
 
     assert response.status_code == 201
@@ -57,9 +58,22 @@ def test_price_accepts_arabic_indic_digits_and_numbers(client, headers, typed, s
     ("-1", "Must not be negative."),
     ("abc", "Not a valid amount"),
     ("1.005", "at most two decimal places"),
+    ("12345678901", "Too large"),
     ("NaN", "Not a valid amount"),
     (None, "may not be null"),
     (True, "Not a valid amount"),
+    # One way to write an amount, the one the pattern in the OpenAPI document shows:
+    (99.9, "Not a valid amount"),  # a JSON number: a float may have lost cents on the way
+    (150, "Not a valid amount"),
+    ("1e3", "Not a valid amount"),
+    ("+5", "Not a valid amount"),
+    ("  75 ", "Not a valid amount"),
+    ("٢٬٥٠٠", "Not a valid amount"),
+    ("1,500", "Not a valid amount"),
+    ("0150", "Not a valid amount"),
+    ("5.", "Not a valid amount"),
+    (".5", "Not a valid amount"),
+    ("5\n", "Not a valid amount"),
 ])
 def test_bad_price_is_422_problem(client, headers, price, message):
     response = create(client, headers, price=price)

@@ -10,7 +10,7 @@ from shared.models.products import Product
 from shared.models.returns import OrderReturn, OrderReturnLine
 from shared.models.sellers import Seller, SellerCategory, shops_of
 from shared.models.pages import Platform, SocialPage
-from shared.models.teams import Team, TeamMember, coordinated_by, teams_of
+from shared.models.teams import Team, TeamMember, TeamRole, coordinated_by, teams_of
 from shared.models.promotions import (
     MAX_COUNT, JobEvent, JobMember, JobStatus, Metric, ProgressRecord, PromotionJob, Split,
 )
@@ -26,7 +26,7 @@ __all__ = [
     "Customer", "MarketRun", "MarketRunCost", "MarketRunLumpSum", "MarketRunStatus",
     "Channel", "Order", "OrderEvent", "OrderLine", "OrderStatus", "PaymentStatus",
     "OrderReturn", "OrderReturnLine", "Payment", "PaymentMethod", "RefundReason", "Product", "Seller", "SellerCategory", "shops_of",
-    "Platform", "SocialPage", "Team", "TeamMember", "coordinated_by", "teams_of",
+    "Platform", "SocialPage", "Team", "TeamMember", "TeamRole", "coordinated_by", "teams_of",
     "MAX_COUNT", "JobEvent", "JobMember", "JobStatus", "Metric", "ProgressRecord", "PromotionJob", "Split",
     "Contribution", "ContributionKind", "ReviewStatus", "Payout", "PayoutSet", "PayoutStatus",
     "Contest", "ContestEntry", "EntryResult", "ClientPayment",

@@ -3,6 +3,7 @@
 A team is a tenant of its own in the change log (its id is the tenant id): its
 members, their contributions, payouts and contests are the team's rows, not a shop's.
 """
+import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,6 +16,13 @@ from shared.models.base import (
     IdMixin, Money, TenantChild, Tenanted, TimestampMixin, UTCDateTime, VersionMixin, utcnow,
 )
 from shared.text import fold
+
+
+class TeamRole(str, enum.Enum):
+    """A person's place in a team."""
+
+    coordinator = "coordinator"
+    member = "member"
 
 
 class Team(IdMixin, TimestampMixin, VersionMixin, Tenanted, db.Model):

@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from shared.models import Language, Role
 from shared.schemas.base import PHONE, BaseSchema, ListQuery
+from shared.schemas.me import Me
 
 
 class TokenCreate(BaseSchema):
@@ -27,6 +28,7 @@ class TokenCreate(BaseSchema):
 class Token(BaseSchema):
     token = fields.String(metadata={"example": "q3Vb2n...kZ"})
     expires_at = fields.DateTime(metadata={"example": "2026-12-26T10:00:00+00:00"})
+    user = fields.Nested(Me, metadata={"description": "Who you are: the same as GET /api/v1/me."})
 
 
 class UserCreate(BaseSchema):

@@ -1,6 +1,7 @@
 """The one base schema and the fields every resource shares (numbers, money, lists)."""
 import datetime as dt
 import decimal
+import re
 from collections.abc import Mapping
 
 import marshmallow as ma
@@ -9,7 +10,7 @@ from marshmallow import fields, validate
 
 from shared.money import CURRENCIES, MAX_AMOUNT, MAX_RATE, RATE_PLACES
 from shared.services.pagination import MAX_LIMIT
-from shared.text import clean_text, normalise_number
+from shared.text import ascii_digits, clean_text, normalise_number
 
 
 def _has_nul(value) -> bool:
@@ -24,18 +25,39 @@ def _has_nul(value) -> bool:
 
 class BaseSchema(ma.Schema):
     """Unknown fields are refused (a typo must not be silently ignored), and so is text
-    with NUL characters (PostgreSQL cannot store them; no person types one)."""
+    with NUL characters (PostgreSQL cannot store them; no person types one). A boolean is
+    `true` or `false`, as the spec says: in a JSON body a JSON boolean, in a query string
+    the word (marshmallow alone would also take 1, "yes", "on"...)."""
 
     class Meta:
         unknown = ma.RAISE
 
     def get_attribute(self, obj, attr, default):
-        """Dumping an object that lacks a declared field is a bug, never a silently smaller
-        answer (a row loaded without the figures its schema shows)."""
+        """Dumping an object (or a dict) that lacks a declared field is a bug, never a
+        silently smaller answer (a row loaded without the figures its schema shows). So a
+        response schema's fields are always sent, and the OpenAPI document marks them all
+        `required` (api/spec.py)."""
         value = super().get_attribute(obj, attr, ma.missing)
-        if value is ma.missing and not isinstance(obj, Mapping):
+        if value is ma.missing:
             raise AttributeError(f"{type(obj).__name__} has no {attr!r} for {type(self).__name__}")
         return value
+
+    @ma.pre_load
+    def _booleans_as_the_spec_says(self, data, **kwargs):
+        if not isinstance(data, Mapping):
+            return data
+        allowed = (True, False) if isinstance(data, dict) else ("true", "false")  # JSON or a query
+        bad = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            if isinstance(field, fields.Boolean) and key in data:
+                value = data[key]
+                if not (value in allowed and type(value) is type(allowed[0])) and not (
+                        value is None and field.allow_none):
+                    bad[key] = ["Not a valid boolean."]
+        if bad:
+            raise ma.ValidationError(bad)
+        return data
 
     @ma.pre_load
     def _refuse_nul(self, data, **kwargs):
@@ -57,32 +79,60 @@ class Text(fields.String):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=self.multiline)
+        typed = super()._deserialize(value, attr, data, **kwargs)
+        # The documented maxLength holds for what was sent, before anything is stripped.
+        for validator in self.validators:
+            if isinstance(validator, validate.Length) and validator.max is not None:
+                validator(typed)
+        return clean_text(typed, multiline=self.multiline)
+
+
+# --- numbers and dates as people type them ------------------------------------------------
+#
+# The server accepts exactly what each field's documented pattern says (the OpenAPI
+# document shows the same pattern): ASCII, Arabic-Indic (U+0660..) or Extended
+# Arabic-Indic (U+06F0..) digits, and for amounts a '.' or the Arabic decimal separator
+# '٫'. No sign, exponent, spaces or thousands separators. A field checks the text against
+# its pattern first, then reads it; an amount that does not match says why when it can
+# (negative, too precise, too large).
+
+DIGIT = "[0-9٠-٩۰-۹]"
+_NON_ZERO, _ZERO, _POINT = "[1-9١-٩۱-۹]", "[0٠۰]", "[.٫]"
+INTEGER_PATTERN = f"^{DIGIT}+$"
 
 
 class Integer(fields.Integer):
-    """An integer that may be typed with Arabic-Indic digits ('٣')."""
+    """An integer: a JSON integer, or a string of digits that may be Arabic-Indic ("٣")."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("strict", False)
-        super().__init__(**kwargs)
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault("type", ["integer", "string"])
+        metadata.setdefault("pattern", INTEGER_PATTERN)
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str):
-            value = normalise_number(value)
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid")
-        if isinstance(value, bool):
+        if isinstance(value, str):
+            if not re.fullmatch(INTEGER_PATTERN, value):
+                raise self.make_error("invalid")
+            value = ascii_digits(value)
+        elif not isinstance(value, int | float):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Amount(fields.Decimal):
-    """Money: a decimal string ("150.00") in and out, Arabic-Indic digits accepted.
+    """Money: a decimal string ("150.00", "١٥٠٫٥") in, a decimal string ("150.50") out.
 
-    Never negative; `positive=True` also refuses zero. The sign is checked here rather
-    than with validate.Range, which apispec would document as `minimum: '0.00'` — a
-    string where OpenAPI wants a number, on a field whose type is string.
+    At most ten digits before the point and two after it; no leading zeros, sign,
+    exponent, spaces or grouping marks, and never a JSON number (a float loses cents in
+    some clients). Never negative; `positive=True` also refuses zero. The sign is checked
+    here rather than with validate.Range, which apispec would document as
+    `minimum: '0.00'`, a string where OpenAPI wants a number.
     """
 
     default_error_messages = {
@@ -94,56 +144,59 @@ class Amount(fields.Decimal):
         "too_large": f"Too large: at most {MAX_AMOUNT}.",
     }
 
-    # What `_deserialize` accepts, for the OpenAPI document (and clients, and fuzzers): ASCII,
-    # Arabic-Indic (U+0660..) or Extended Arabic-Indic (U+06F0..) digits, at most ten before
-    # the point (MAX_AMOUNT), and a '.' or Arabic '٫' point with one or two digits after it.
-    # The field also takes leading zeros, JSON numbers and grouping marks; the patterns
-    # document the plain form. A positive amount starts with a non-zero digit, or is 0.xx
-    # with a non-zero digit after the point: no lookahead, which not every regex engine has.
-    _DIGIT, _NON_ZERO, _ZERO, _POINT = "[0-9٠-٩۰-۹]", "[1-9١-٩۱-۹]", "[0٠۰]", "[.٫]"
-    PATTERN = f"^{_DIGIT}{{1,10}}({_POINT}{_DIGIT}{{1,2}})?$"
-    POSITIVE_PATTERN = (f"^({_NON_ZERO}{_DIGIT}{{0,9}}({_POINT}{_DIGIT}{{1,2}})?"
-                        f"|{_ZERO}{_POINT}({_NON_ZERO}{_DIGIT}?|{_DIGIT}{_NON_ZERO}))$")
+    # What `_deserialize` accepts, for the OpenAPI document (and clients, and fuzzers). A
+    # positive amount starts with a non-zero digit, or is 0.xx with a non-zero digit after
+    # the point: no lookahead, which not every regex engine has.
+    PATTERN = f"^({_ZERO}|{_NON_ZERO}{DIGIT}{{0,9}})({_POINT}{DIGIT}{{1,2}})?$"
+    POSITIVE_PATTERN = (f"^({_NON_ZERO}{DIGIT}{{0,9}}({_POINT}{DIGIT}{{1,2}})?"
+                        f"|{_ZERO}{_POINT}({_NON_ZERO}{DIGIT}?|{DIGIT}{_NON_ZERO}))$")
 
     def __init__(self, *, positive: bool = False, **kwargs):
         self.positive = positive
+        self.pattern = self.POSITIVE_PATTERN if positive else self.PATTERN
         metadata = kwargs.pop("metadata", {})
         metadata.setdefault("example", "150.00")
         # A string, as it is sent and answered (apispec would say `number` for a Decimal,
         # where a pattern means nothing); nullable fields still get ["string", "null"].
         metadata.setdefault("type", "string")
         metadata.setdefault("format", "decimal")
-        metadata.setdefault("pattern", self.POSITIVE_PATTERN if positive else self.PATTERN)
+        metadata.setdefault("pattern", self.pattern)
         super().__init__(places=2, as_string=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or value is None:
+        if not isinstance(value, str):
             raise self.make_error("invalid")
-        if isinstance(value, float):  # a JSON number: accept, but through its text, never binary float
-            value = repr(value)
-        if isinstance(value, str):
-            value = normalise_number(value)
+        if not re.fullmatch(self.pattern, value):
+            raise self._why_not(value)
+        return super()._deserialize(normalise_number(value), attr, data, **kwargs)
+
+    def _why_not(self, text: str) -> ma.ValidationError:
+        """The most helpful message for a string that does not match the pattern."""
         try:
-            number = decimal.Decimal(str(value))
+            number = decimal.Decimal(normalise_number(text))
         except (decimal.InvalidOperation, ValueError):
-            raise self.make_error("invalid") from None
+            return self.make_error("invalid")
         if not number.is_finite():
-            raise self.make_error("special")
-        if abs(number) > MAX_AMOUNT:
-            raise self.make_error("too_large")
-        if number.as_tuple().exponent < -2 and number != number.quantize(decimal.Decimal("0.01")):
-            raise self.make_error("too_precise")
+            return self.make_error("special")
         if number < 0:
-            raise self.make_error("negative")
+            return self.make_error("negative")
+        if abs(number) > MAX_AMOUNT:
+            return self.make_error("too_large")
+        if number.as_tuple().exponent < -2 and number != number.quantize(decimal.Decimal("0.01")):
+            return self.make_error("too_precise")
         if self.positive and number == 0:
-            raise self.make_error("not_positive")
-        return super()._deserialize(str(number), attr, data, **kwargs)
+            return self.make_error("not_positive")
+        return self.make_error("invalid")
 
 
 # Dates people mean: this century. Refusing year 1 or 9999 up front keeps every later
 # date sum (a day after, a time zone) inside what datetime can hold.
 MIN_YEAR, MAX_YEAR = 2000, 2100
 _YEARS = f"Use a date between {MIN_YEAR} and {MAX_YEAR}."
+DATE_PATTERN = f"^{DIGIT}{{4}}-{DIGIT}{{2}}-{DIGIT}{{2}}$"
+# RFC 3339 (seconds and fraction optional); no offset means UTC.
+DATETIME_PATTERN = (f"^{DIGIT}{{4}}-{DIGIT}{{2}}-{DIGIT}{{2}}T{DIGIT}{{2}}:{DIGIT}{{2}}"
+                    f"(:{DIGIT}{{2}}([.]{DIGIT}{{1,6}})?)?(Z|[+-]{DIGIT}{{2}}:{DIGIT}{{2}})?$")
 
 
 class Date(fields.Date):
@@ -151,27 +204,34 @@ class Date(fields.Date):
 
     default_error_messages = {"out_of_range": _YEARS}
 
+    def __init__(self, **kwargs):
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault("pattern", DATE_PATTERN)
+        super().__init__(metadata=metadata, **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str):
-            value = normalise_number(value)
-        day = super()._deserialize(value, attr, data, **kwargs)
+        if not (isinstance(value, str) and re.fullmatch(DATE_PATTERN, value)):
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
+        day = super()._deserialize(ascii_digits(value), attr, data, **kwargs)
         if not MIN_YEAR <= day.year <= MAX_YEAR:
             raise self.make_error("out_of_range")
         return day
 
 
 class AwareDateTime(fields.AwareDateTime):
-    """An ISO date-time; UTC when no offset is given; Arabic-Indic digits accepted."""
+    """An RFC 3339 date-time; UTC when no offset is given; Arabic-Indic digits accepted."""
 
     default_error_messages = {"out_of_range": _YEARS}
 
     def __init__(self, **kwargs):
-        super().__init__(default_timezone=dt.timezone.utc, **kwargs)
+        metadata = kwargs.pop("metadata", {})
+        metadata.setdefault("pattern", DATETIME_PATTERN)
+        super().__init__(default_timezone=dt.timezone.utc, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str):
-            value = normalise_number(value)
-        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not (isinstance(value, str) and re.fullmatch(DATETIME_PATTERN, value)):
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
+        moment = super()._deserialize(ascii_digits(value), attr, data, **kwargs)
         if not MIN_YEAR <= moment.year <= MAX_YEAR:
             raise self.make_error("out_of_range")
         return moment.astimezone(dt.timezone.utc)
@@ -187,7 +247,7 @@ class Rate(fields.Decimal):
         "too_precise": f"Use at most {RATE_PLACES} decimal places.",
         "too_large": f"Too large: at most {MAX_RATE}.",
     }
-    PATTERN = f"^[0-9٠-٩۰-۹]{{1,7}}([.٫][0-9٠-٩۰-۹]{{1,{RATE_PLACES}}})?$"
+    PATTERN = f"^{DIGIT}{{1,7}}({_POINT}{DIGIT}{{1,{RATE_PLACES}}})?$"
 
     def __init__(self, **kwargs):
         metadata = kwargs.pop("metadata", {})
@@ -203,44 +263,41 @@ class Rate(fields.Decimal):
         return format(decimal.Decimal(value).normalize(), "f")  # "34", as typed, not "34.000000"
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or value is None:
+        # Exactly what the pattern says, like Amount: a string, no sign, exponent or JSON number.
+        if not (isinstance(value, str) and re.fullmatch(self.PATTERN, value)):
             raise self.make_error("invalid")
-        if isinstance(value, float):
-            value = repr(value)
-        if isinstance(value, str):
-            value = normalise_number(value)
-        try:
-            number = decimal.Decimal(str(value))
-        except (decimal.InvalidOperation, ValueError):
-            raise self.make_error("invalid") from None
-        if not number.is_finite():
-            raise self.make_error("invalid")
+        number = decimal.Decimal(normalise_number(value))
         if number <= 0:
             raise self.make_error("not_positive")
         if number >= MAX_RATE:
             raise self.make_error("too_large")
-        if number != number.quantize(decimal.Decimal(1).scaleb(-RATE_PLACES)):
-            raise self.make_error("too_precise")
         return number
 
 
 class PhoneRegion(fields.String):
-    """A country whose phone numbers phonenumbers knows ("SY", "TR"), upper-cased."""
+    """A country whose phone numbers phonenumbers knows ("SY", "TR"; "tr" is read as "TR")."""
+
+    default_error_messages = {"unknown": "Unknown country: use an ISO 3166 code such as SY or TR."}
 
     def __init__(self, **kwargs):
         metadata = kwargs.pop("metadata", {})
         metadata.setdefault("example", "TR")
         metadata.setdefault("pattern", "^[A-Za-z]{2}$")
-        super().__init__(validate=validate.OneOf(sorted(phonenumbers.SUPPORTED_REGIONS),
-                                                 error="Unknown country: use an ISO 3166 code such as SY or TR."),
-                         metadata=metadata, **kwargs)
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        region = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise self.make_error("unknown")
+        return region
 
 
 class Currency(fields.String):
     """An ISO 4217 code this product supports."""
+
+    # One `Currency` component in the OpenAPI document, referenced by every such field.
+    component_enum = ("Currency", list(CURRENCIES), "An ISO 4217 code of a currency Tawasi keeps "
+                      "books in. Amounts in different currencies are never added together.")
 
     def __init__(self, **kwargs):
         super().__init__(

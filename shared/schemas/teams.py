@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from shared.models import Language
+from shared.models import Language, TeamRole
 from shared.schemas.base import ID, PERSON_NAME, PHONE, Amount, BaseSchema, ListQuery
 
 _NAME = validate.Length(min=1, max=120)
@@ -93,8 +93,7 @@ class TeamSummary(BaseSchema):
 
     id = fields.String(metadata=ID)
     name = fields.String()
-    role = fields.String(metadata={"enum": ["coordinator", "member"],
-                                   "description": "The user's place in it."})
+    role = fields.Enum(TeamRole, by_value=True, metadata={"description": "The user's place in it."})
     coordinator_id = fields.String()
     coordinator_name = fields.String()
     coordinator_share = Amount(metadata=_SHARE)

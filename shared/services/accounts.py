@@ -49,9 +49,9 @@ def create_user(
     _check_password(password)
     email = email.strip().lower() if email else None
     if email and session.scalar(sa.select(User.id).where(User.email == email)):
-        raise Conflict(_l("A user with email %(email)s already exists.", email=email))
+        raise Conflict(_l("A user with email %(email)s already exists.", email=email), code="duplicate")
     if phone and session.scalar(sa.select(User.id).where(User.phone == phone)):
-        raise Conflict(_l("A user with phone %(phone)s already exists.", phone=phone))
+        raise Conflict(_l("A user with phone %(phone)s already exists.", phone=phone), code="duplicate")
     user = User(
         email=email,
         phone=phone,
@@ -78,9 +78,9 @@ def authenticate(session: Session, email: str | None, password: str, *, phone: s
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        raise Unauthenticated(BAD_CREDENTIALS) from None
+        raise Unauthenticated(BAD_CREDENTIALS, code="wrong-credentials") from None
     if user is None or not user.active:
-        raise Unauthenticated(BAD_CREDENTIALS)
+        raise Unauthenticated(BAD_CREDENTIALS, code="wrong-credentials")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user

@@ -153,7 +153,7 @@ def duplicate_phone(existing: Customer) -> Conflict:
         _l("%(phone)s is already the phone of your customer %(name)s; "
            "use that customer (or change their phone first).",
            phone=existing.phone, name=existing.name),
-        existing_customer_id=existing.id,
+        code="duplicate", existing_customer_id=existing.id,
     )
 
 
@@ -242,7 +242,7 @@ def delete_customer(session: Session, customer: Customer) -> None:
         raise Conflict(
             _l("%(name)s has %(orders)s order(s); a customer with orders cannot be deleted "
                "(their history and payments are kept).", name=customer.name, orders=orders),
-            orders=orders,
+            code="in-use", orders=orders,
         )
     session.delete(customer)
     flush(session)

@@ -239,7 +239,8 @@ def _orders_named(session: Session, seller_id: str, order_ids: list[str]) -> lis
             raise Conflict(
                 _l("Order %(number)s is %(status)s: only confirmed orders go on a market run. "
                    "Confirm it first.", number=order.number, status=status_label(order.status)),
-                order_id=order.id, order_number=order.number, order_status=order.status.value,
+                code="invalid-state", order_id=order.id, order_number=order.number,
+                order_status=order.status.value,
             )
     return [by_id[order_id] for order_id in wanted]
 
@@ -251,7 +252,8 @@ def _check_free(orders: list[Order], run: MarketRun | None) -> list[Order]:
             raise Conflict(
                 _l("Order %(number)s is already in another market run; remove it from that "
                    "run first.", number=order.number),
-                order_id=order.id, order_number=order.number, market_run_id=order.market_run_id,
+                code="invalid-state", order_id=order.id, order_number=order.number,
+                market_run_id=order.market_run_id,
             )
     return [order for order in orders if run is None or order.market_run_id != run.id]
 
@@ -306,7 +308,7 @@ def _require_planned(run: MarketRun, doing) -> None:
     if run.status != MarketRunStatus.planned:
         raise Conflict(_l("This market run is %(status)s: %(doing)s only while it is planned.",
                           status=status_label(run.status), doing=doing),
-                       current=run.status.value)
+                       code="invalid-state", current=run.status.value)
 
 
 def add_orders(session: Session, run: MarketRun, order_ids: list[str]) -> RunWithFigures:
@@ -398,7 +400,7 @@ def _record_costs(session: Session, run: MarketRun, costs: list[Mapping] | None,
         flush(session)
     except IntegrityError:  # the same cost added by a request at the same moment (SQLite)
         raise Conflict(_l("This market run's costs were changed at the same moment; "
-                          "reload it and try again.")) from None
+                          "reload it and try again."), code="changed-meanwhile") from None
 
 
 def update_market_run(session: Session, run: MarketRun, changes: Mapping) -> RunWithFigures:
@@ -445,7 +447,7 @@ def mark_bought(session: Session, user: User, run: MarketRun, *, costs: list[Map
     if not claimed:
         raise Conflict(_l("This market run was already marked bought at %(at)s.",
                           at=run.bought_at.isoformat()),
-                       current=run.status.value)
+                       code="invalid-state", current=run.status.value)
     orders = session.scalars(
         sa.select(Order).where(Order.market_run_id == run.id, Order.status == OrderStatus.confirmed)
         .options(selectinload(Order.events)).with_for_update()

@@ -43,7 +43,7 @@ def apply_transition(order: Order, to: OrderStatus, actor: User | None) -> Order
             _l("Order %(number)s is %(current)s and cannot become %(to)s. Allowed next: %(allowed)s.",
                number=order.number, current=status_label(current), to=status_label(to),
                allowed=names),
-            current=current.value, allowed=[s.value for s in allowed],
+            code="invalid-transition", current=current.value, allowed=[s.value for s in allowed],
         )
     order.status = to
     if to == S.delivered:

@@ -288,7 +288,8 @@ def _replace_lines(session: Session, order: Order, lines: list[Mapping]) -> None
             _l("Order %(number)s is %(status)s: its lines can no longer change "
                "(only while %(editable)s).", number=order.number, status=status_label(order.status),
                editable=lazy_join((status_label(s) for s in EDITABLE), conjunction="or")),
-            current=order.status.value, editable_while=[s.value for s in EDITABLE],
+            code="invalid-state", current=order.status.value,
+            editable_while=[s.value for s in EDITABLE],
         )
     quantities = _merged(lines)
     kept = {line.product_id: line for line in order.lines if line.product_id}
@@ -361,13 +362,13 @@ def delete_order(session: Session, order: Order) -> None:
             _l("Order %(number)s is %(status)s; only pending orders can be deleted. "
                "Cancel it instead, so its history is kept.",
                number=order.number, status=status_label(order.status)),
-            current=order.status.value,
+            code="invalid-state", current=order.status.value,
         )
     if order.payments:
         raise Conflict(
             _l("Order %(number)s has payments; cancel it instead, so the money received "
                "stays on record.", number=order.number),
-            current=order.status.value,
+            code="in-use", current=order.status.value,
         )
     session.delete(order)
     flush(session)

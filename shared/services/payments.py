@@ -165,7 +165,7 @@ def _record(session: Session, user: User, order: Order, amount: Decimal, *, meth
         raise Conflict(
             _l("Order %(number)s is cancelled: it takes no new payments, only refunds.",
                number=order.number),
-            current=order.status.value,
+            code="invalid-state", current=order.status.value,
         )
     if order_amount < 0:
         paid_before = order.amount_paid - order_amount

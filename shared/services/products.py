@@ -92,6 +92,6 @@ def delete_product(session: Session, product: Product) -> None:
     ))
     if used:
         raise Conflict(_l("%(name)s has been ordered, so it stays on the books. "
-                          "Mark it unavailable instead.", name=product.name))
+                          "Mark it unavailable instead.", name=product.name), code="in-use")
     session.delete(product)
     flush(session)

@@ -41,7 +41,7 @@ def apply_transition(job: PromotionJob, to: JobStatus, actor: User | None, *,
         raise Conflict(
             _l("This promotion job is %(current)s and cannot become %(to)s. Allowed next: "
                "%(allowed)s.", current=status_label(current), to=status_label(to), allowed=names),
-            current=current.value, allowed=[s.value for s in allowed],
+            code="invalid-transition", current=current.value, allowed=[s.value for s in allowed],
         )
     now = utcnow()
     job.status = to

@@ -110,11 +110,11 @@ def delete_seller(session: Session, seller: Seller) -> None:
     orders = session.scalar(sa.select(sa.func.count()).where(Order.seller_id == seller.id))
     if orders:
         raise Conflict(_l("%(name)s has %(orders)s order(s) on its books; a shop with orders "
-                          "cannot be deleted.", name=seller.name, orders=orders), orders=orders)
+                          "cannot be deleted.", name=seller.name, orders=orders), code="in-use", orders=orders)
     jobs = session.scalar(sa.select(sa.func.count()).where(PromotionJob.seller_id == seller.id))
     paid = session.scalar(sa.select(sa.func.count()).where(ClientPayment.seller_id == seller.id))
     if jobs or paid:
         raise Conflict(_l("%(name)s has promotion jobs or client payments on its books; it cannot "
-                          "be deleted.", name=seller.name), jobs=jobs, client_payments=paid)
+                          "be deleted.", name=seller.name), code="in-use", jobs=jobs, client_payments=paid)
     session.delete(seller)
     flush(session)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from shared.db import flush
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.models import (
-    Contest, JobMember, JobStatus, Language, PayoutSet, PromotionJob, Role, Team, TeamMember, User,
+    Contest, JobMember, JobStatus, Language, PayoutSet, PromotionJob, Role, Team, TeamMember, TeamRole, User,
     utcnow,
 )
 from shared.phones import normalise_phone
@@ -60,7 +60,7 @@ class TeamSummary:
 
     id: str
     name: str
-    role: str  # "coordinator" or "member"
+    role: TeamRole
     coordinator_id: str
     coordinator_name: str
     coordinator_share: Decimal
@@ -83,7 +83,7 @@ def team_summary(session: Session, user: User) -> list[TeamSummary]:
         .order_by(Team.created_at, Team.id)
     ).all()
     return [TeamSummary(id=team.id, name=team.name,
-                        role="coordinator" if team.coordinator_id == user.id else "member",
+                        role=TeamRole.coordinator if team.coordinator_id == user.id else TeamRole.member,
                         coordinator_id=team.coordinator_id, coordinator_name=name,
                         coordinator_share=team.coordinator_share, member_count=count)
             for team, name, count in rows]
