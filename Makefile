@@ -18,11 +18,12 @@ $(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# The web server and the background worker together (Procfile, run by honcho; Ctrl-C stops both).
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo "Tawasi on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
+	HOST=$(HOST) $(BIN)/honcho start --port $(PORT) --procfile Procfile
 
 test: install test-assets
 	scripts/test
@@ -40,6 +41,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 bench: install
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_sync.py  # the week offline: sync requests and gzip bytes
 
 openapi: install
 	$(FLASK) openapi write --format=yaml openapi.yaml

@@ -30,6 +30,8 @@ def register_extensions(app: Flask) -> None:
     import shared.auth  # noqa: F401  (flask-login's callbacks, for both faces)
     import shared.changelog  # noqa: F401  (every write of a tenant's row is logged)
     import shared.models  # noqa: F401  (every table registered before migrations look)
+    import shared.services.webhooks  # noqa: F401  (events become webhook deliveries at commit)
+    from shared import tasks
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
@@ -41,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     app.session_interface = SessionInterface()  # Secure cookie over HTTPS
     i18n.init_app(app)  # error texts in Arabic or English: shared/i18n.py
     app.json.ensure_ascii = False  # Arabic as UTF-8: a third of the bytes of \u escapes
+    tasks.init_app(app)  # the background worker's queue: shared/tasks.py
 
 
 def register_blueprints(app: Flask) -> None:

@@ -2,9 +2,9 @@
 from flask_smorest import Api
 
 from api import (
-    auth, client_payments, contests, contributions, conventions, customers, docs, market_runs, me,
-    orders, pages, payouts, problem_pages, products, promotions, reports, sellers, statements, teams,
-    whatsapp,
+    auth, batch, client_payments, contests, contributions, conventions, customers, docs, market_runs,
+    me, orders, pages, payouts, problem_pages, products, promotions, reports, sellers, statements,
+    sync, teams, webhooks, whatsapp,
 )
 from api.spec import ContractMarshmallowPlugin, ResponseRequiredPlugin, register_problems
 
@@ -32,6 +32,7 @@ BLUEPRINTS = (
     auth.blp, me.blp, sellers.blp, products.blp, customers.blp, orders.blp, whatsapp.blp,
     market_runs.blp, reports.blp, pages.blp, promotions.blp, teams.blp, contributions.blp,
     payouts.sets_blp, payouts.blp, client_payments.blp, statements.blp, contests.blp,
+    sync.blp, batch.blp, webhooks.blp,
 )
 
 DESCRIPTION = """Tawasi keeps the books of people who sell and promote from home over social

@@ -25,7 +25,7 @@ from werkzeug.exceptions import BadRequest, PreconditionFailed, UnsupportedMedia
 from werkzeug.http import generate_etag
 
 from api import spec
-from shared import idempotency
+from shared import client_ids, idempotency
 from shared.auth import require_token
 from shared.db import commit
 from shared.extensions import db, limiter
@@ -383,13 +383,20 @@ def claim_idempotency_key() -> Response | None:
 
     Every unsafe method (POST, PUT, PATCH, DELETE) honours the key. The claim is made in
     the request's own transaction; a request that fails rolls it back with the rest, so
-    only an answer that succeeded is ever replayed.
+    only an answer that succeeded is ever replayed. A create whose body chose its row's
+    `id` is replayed by that id instead, for good (shared.client_ids); an Idempotency-Key
+    beside it adds nothing and is not kept.
     """
-    key = request.headers.get("Idempotency-Key")
-    if request.method not in KEYED_METHODS or not key or not request.path.startswith(API_PREFIX):
+    if request.method not in KEYED_METHODS or not request.path.startswith(API_PREFIX):
         return None
     if not (current_user.is_authenticated and g.get("api_token")):
         return None  # anonymous POSTs (logging in) are not replayed: that would hand out tokens
+    chosen = client_ids.chosen_in(request.get_json(silent=True)) if request.method == "POST" else None
+    if chosen is not None:
+        return claim_client_id(chosen)
+    key = request.headers.get("Idempotency-Key")
+    if not key:
+        return None
     if len(key) > idempotency.MAX_KEY_LENGTH:
         reason = _l("Must be at most %(max)s characters.", max=idempotency.MAX_KEY_LENGTH)
         return problem(422, lazy_concat("Idempotency-Key: ", reason),
@@ -412,14 +419,37 @@ def claim_idempotency_key() -> Response | None:
     return None
 
 
+def claim_client_id(row_id: str) -> Response | None:
+    """A create under an id the client chose: its first answer again, or the id claimed for it.
+
+    :raise Conflict: the id is another user's (`id-taken`), or was created by another request.
+    """
+    body = json.dumps(request.get_json(silent=True), sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256()
+    for part in (request.method, request.path, request.query_string.decode("latin-1"), body):
+        digest.update(part.encode() + b"\0")
+    row = client_ids.claim(db.session, current_user.id, row_id, digest.hexdigest())
+    if row.user_id != current_user.id:
+        raise client_ids.id_taken(row_id)
+    if row.fingerprint != digest.hexdigest():
+        raise client_ids.id_reused(row_id)
+    if row.status_code is not None:
+        response = _replay(row)
+        db.session.rollback()
+        return response
+    g.client_id_row = row
+    return None
+
+
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Location", "ETag")
 
 
 def _store_for_replay(response: Response) -> None:
-    row = g.pop("idempotency_row", None)
-    if row is not None:
-        headers = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
+    headers = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
+    if (row := g.pop("idempotency_row", None)) is not None:
         idempotency.store(row, response.status_code, response.get_data(), headers)
+    if (row := g.pop("client_id_row", None)) is not None:
+        client_ids.store(row, response.status_code, response.get_data(), headers)
 
 
 def init_app(app) -> None:

@@ -144,7 +144,7 @@ class OrderPayments(View):
         return payments.add_payment(db.session, current_user, order, amount=data["amount"],
                                     method=data["method"], paid_at=data["paid_at"],
                                     currency=data["currency"], rate=data["rate"],
-                                    rate_per=data["rate_per"])
+                                    rate_per=data["rate_per"], payment_id=data["id"])
 
 
 @blp.route("/<order_id>/refunds")
@@ -165,7 +165,7 @@ class OrderRefunds(View):
         return payments.add_refund(db.session, current_user, order, amount=data["amount"],
                                    method=data["method"], reason=data["reason"], note=data["note"],
                                    paid_at=data["paid_at"], currency=data["currency"],
-                                   rate=data["rate"], rate_per=data["rate_per"])
+                                   rate=data["rate"], rate_per=data["rate_per"], payment_id=data["id"])
 
 
 @blp.route("/<order_id>/returns")

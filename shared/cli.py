@@ -62,6 +62,19 @@ def purge_command():
     click.echo(f"Purged {purged} keys.")
 
 
+@click.command("prune-changes")
+@click.option("--older-than-days", type=click.IntRange(min=1), required=True)
+def prune_changes_command(older_than_days):
+    """Forget changes older than N days (sync cursors from before then answer 410)."""
+    from datetime import timedelta
+
+    from shared.services import sync
+
+    pruned = sync.prune(db.session, older_than=timedelta(days=older_than_days))
+    commit(db.session)
+    click.echo(f"Pruned {pruned} changes.")
+
+
 def init_app(app: Flask) -> None:
     from shared.backup import backup_command
 
@@ -69,3 +82,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(prune_changes_command)

@@ -55,6 +55,17 @@ STATIC = {
     "WTF_CSRF_SSL_STRICT": False,
     # Dates and times the admin shows are local time (TIMEZONE).
     "BABEL_DEFAULT_TIMEZONE": "Asia/Damascus",
+    # Sync and webhooks (shared/services/sync.py, webhooks.py, webhook_delivery.py).
+    "CHANGE_LOG_RETENTION_DAYS": 0,  # 0: keep every change (the audit trail reads them too)
+    "WEBHOOKS_ALLOW_PRIVATE": False,  # True: http and private addresses (tests, local development)
+    "WEBHOOKS_RESOLVER": None,  # None: the system's DNS; tests give a function (host, port) -> addresses
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
+    "WEBHOOK_LEASE_SECONDS": 60,  # a worker holds a delivery this long; more than the timeout
+    "WEBHOOK_LOG_RETENTION_DAYS": 30,
+    # The worker's queue (shared/tasks.py): None picks Redis with REDIS_URL, else SQLite at
+    # HUEY_SQLITE_PATH (default instance/huey.db); "memory" for tests.
+    "HUEY_STORAGE": None,
+    "HUEY_SQLITE_PATH": None,
 }
 
 
@@ -92,4 +103,9 @@ def from_environment(instance_path: str) -> dict:
         "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "").strip() or 0,
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", STATIC["TIMEZONE"]),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        "CHANGE_LOG_RETENTION_DAYS": int(os.environ.get("CHANGE_LOG_RETENTION_DAYS") or 0),
+        "WEBHOOKS_ALLOW_PRIVATE": os.environ.get("WEBHOOKS_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"),
+        "WEBHOOK_LEASE_SECONDS": int(os.environ.get("WEBHOOK_LEASE_SECONDS") or 60),
+        "HUEY_STORAGE": os.environ.get("HUEY_STORAGE") or None,
+        "HUEY_SQLITE_PATH": os.environ.get("HUEY_SQLITE_PATH") or None,
     }

@@ -150,6 +150,10 @@ FIELD_MESSAGES = (
     N_("The end must not be before the start."),
     N_("Give the currency of the prize's value."),
     N_("Send either email or phone, not both."),
+    N_("Not a valid https URL."),
+    N_("Not a ULID: 26 characters of Crockford's base 32, the first 0-7."),
+    N_("Must be a path of this API, starting /api/v1/."),
+    N_("Send between 1 and 100 operations."),
 )
 
 # Messages with values inside, as marshmallow formats them: matched whole, the values
@@ -167,6 +171,7 @@ FIELD_TEMPLATES = (
     N_("Too large: at most %(max)s."),
     N_("Use a date between %(min)s and %(max)s."),
     N_("Name between %(min)s and %(max)s orders."),
+    N_("Unknown event type: use one of %(choices)s."),
 )
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 

@@ -79,6 +79,32 @@ KINDS: dict[str, ProblemType] = dict((
              "paying a cancelled order, or changing a market run already bought."),
           _l("Read `detail`: it says in which state the action is possible, or what to do "
              "instead.")),
+    _kind("id-taken", 409, _l("Id already taken"),
+          _l("The `id` your app chose for a new row is already the id of another row (or "
+             "another person's)."),
+          _l("Choose a new id (a fresh ULID) for a new row. To retry a create, send the very "
+             "same body again: it answers as the first time.")),
+    _kind("id-reused", 409, _l("Id already used for another request"),
+          _l("A row was already created under this `id` from a different request body."),
+          _l("Send exactly the same body to replay the first answer, or choose a new id for "
+             "a new row.")),
+    _kind("sync-cursor-foreign", 403, _l("Not your sync cursor"),
+          _l("The `since` cursor was given out to another user, or it was not given out "
+             "by this server."),
+          _l("Sync with the cursor your own last sync answered, or with no `since` to start "
+             "over.")),
+    _kind("sync-cursor-expired", 410, _l("Sync cursor expired"),
+          _l("The changes after this cursor are no longer kept, so the phone cannot catch up "
+             "from it."),
+          _l("Drop what the phone holds and sync again with no `since` (a full first sync).")),
+    _kind("batch-not-applied", 424, _l("Not applied"),
+          _l("An operation of an atomic batch failed (`failed_operation`), so none of the "
+             "operations was applied."),
+          _l("Fix the failed operation (its own answer says why) and send the batch again.")),
+    _kind("webhook-url-refused", 422, _l("Webhook address refused"),
+          _l("Webhooks go only to https:// addresses on the public internet, never to private, "
+             "loopback or link-local ones."),
+          _l("Give the public https:// address of your receiver.")),
     _kind("in-use", 409, _l("Still in use"),
           _l("It cannot be deleted, because other records keep it on the books: a product "
              "that was ordered, a shop or a customer with orders, an order with payments."),
@@ -173,6 +199,9 @@ EXTENSIONS: dict[str, dict] = {
                     "description": "`invalid`: what was paid (net) on the order."},
     "max_amount": {"type": "string", "format": "decimal",
                    "description": "`invalid`: the largest amount that can be kept."},
+    "id": {"type": "string", "description": "`id-taken`, `id-reused`: the id the client chose."},
+    "failed_operation": {"type": "integer",
+                         "description": "`batch-not-applied`: the position (from 1) of the operation that failed."},
     "max_quantity": {"type": "integer",
                      "description": "`invalid`: the largest quantity one line can hold."},
     "refundable": {"type": "string", "format": "decimal",

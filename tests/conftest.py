@@ -78,6 +78,8 @@ def app(database_url):
         "DEFAULT_PHONE_REGION": "SY",
         "TOKEN_LIFETIME_DAYS": 30,
         "TIMEZONE": "Asia/Damascus",
+        "HUEY_STORAGE": "memory",  # tasks queue in memory; a test that wants them runs them
+        "WEBHOOKS_RESOLVER": lambda host, port: ["127.0.0.1"] if host == "localhost" else [],  # no DNS
     })
     app.test_client_class = FreshContextClient
     with app.app_context():

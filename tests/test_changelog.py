@@ -87,6 +87,34 @@ def _payment_ids(*order_ids) -> list[str]:
     return list(db.session.scalars(sa.select(Payment.id).where(Payment.order_id.in_(order_ids))))
 
 
+def _subscription(scene: Scene) -> str:
+    """A webhook subscription of the shop's owner (subscriptions are no shop's rows: never logged)."""
+    from shared.models import Seller, WebhookSubscription
+
+    owner_id = db.session.get(Seller, scene.shop_id).owner_id
+    subscription = WebhookSubscription(owner_id=owner_id, url="https://93.184.215.14/hook",
+                                       events=" order.created ", secret="whsec_c2VjcmV0c2VjcmV0c2VjcmV0")
+    db.session.add(subscription)
+    db.session.commit()
+    return subscription.id
+
+
+def _delivery(scene: Scene) -> tuple[str, str]:
+    from shared.models import WebhookDelivery
+
+    subscription_id = _subscription(scene)
+    delivery = WebhookDelivery(subscription_id=subscription_id, event_id="01jd3m0a8b9c0d1e2f3g4h5j6k",
+                               event_type="order.created", body="{}")
+    db.session.add(delivery)
+    db.session.commit()
+    return subscription_id, delivery.id
+
+
+def _replay(scene: Scene):
+    subscription_id, delivery_id = _delivery(scene)
+    return (f"/api/v1/webhooks/{subscription_id}/deliveries/{delivery_id}/replay", None, lambda r: set())
+
+
 # (method, path) -> (url, body, expected {(kind, row_id, op)} given the scene and the response)
 EXPECTED = {
     ("POST", "/api/v1/auth/tokens"): lambda s: (
@@ -241,6 +269,24 @@ EXPECTED = {
     ("DELETE", "/api/v1/contests/{contest_id}/entries/{entry_id}"): lambda s: (
         f"/api/v1/contests/{s.z['contest']}/entries/{s.z['entry']}", None,
         lambda r: {("contests", s.z["contest"], U)}, s.z["headers"]),
+
+
+    # A batch logs what its operations log.
+    ("POST", "/api/v1/batch"): lambda s: (
+        "/api/v1/batch", {"operations": [
+            {"method": "PATCH", "path": f"/api/v1/products/{s.product_id}", "body": {"price": "8"}},
+            {"method": "DELETE", "path": f"/api/v1/customers/{s.spare_customer_id}"}]},
+        lambda r: {("products", s.product_id, U), ("customers", s.spare_customer_id, D)}),
+    ("POST", "/api/v1/webhooks"): lambda s: (
+        "/api/v1/webhooks", {"url": "https://93.184.215.14/hook", "event_types": ["order.created"]},
+        lambda r: set()),
+    ("PATCH", "/api/v1/webhooks/{subscription_id}"): lambda s: (
+        f"/api/v1/webhooks/{_subscription(s)}", {"description": "Delivery app"}, lambda r: set()),
+    ("DELETE", "/api/v1/webhooks/{subscription_id}"): lambda s: (
+        f"/api/v1/webhooks/{_subscription(s)}", None, lambda r: set()),
+    ("POST", "/api/v1/webhooks/{subscription_id}/test"): lambda s: (
+        f"/api/v1/webhooks/{_subscription(s)}/test", None, lambda r: set()),
+    ("POST", "/api/v1/webhooks/{subscription_id}/deliveries/{delivery_id}/replay"): _replay,
 }
 
 

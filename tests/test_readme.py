@@ -4,8 +4,8 @@ How the README is read (keep to it when adding a section, such as another person
 - Every ```sh block that contains `curl` runs, in the README's order, in ONE bash session,
   so variables set in one block (TOKEN, H, J) are there in the next. Blocks without curl
   (make, flask, pg_dump) are not run.
-- A block is split into commands: a line ending in a backslash, or inside a quote still
-  open, goes on; blank lines and `#` comment lines are left out.
+- A block is split into commands: a line ending in a backslash, or inside a quote or a
+  compound command (`while … done`) still open, goes on; blank lines and `#` comment lines are left out.
 - `http://127.0.0.1:8000` is the address of the test's server (werkzeug, in a thread, on a
   free port), serving a fresh database loaded with the demo (`flask demo`).
 - A placeholder in angle brackets is filled in from what the server answered before:
@@ -22,6 +22,7 @@ How the README is read (keep to it when adding a section, such as another person
 - Each command must leave bash with status 0, reach the server, and be answered 2xx,
   unless the comment just above it says `(answers NNN)`: then its last answer is NNN.
 """
+import gzip
 import json
 import queue
 import re
@@ -71,7 +72,8 @@ def _complete(text: str) -> bool:
         shlex.split(text, comments=False)
     except ValueError:  # a quote still open: the command goes on
         return False
-    return True
+    # A compound command still open (`while …; do` without its `done`) goes on too.
+    return subprocess.run(["bash", "-n", "-c", text], capture_output=True).returncode == 0
 
 
 def commands(block: str, first_line: int = 1) -> list[Command]:
@@ -142,10 +144,26 @@ class Recorder:
             return start_response(status, headers, exc_info)
 
         body = b"".join(self.app(environ, keep))
+        kept = _decoded(body, seen["headers"].get("Content-Encoding", ""))
         with self.lock:
             self.answers.append(Answer(environ["REQUEST_METHOD"], environ["PATH_INFO"], seen["status"],
-                                       seen["headers"], body))
+                                       seen["headers"], kept))
         return [body]
+
+
+def _decoded(body: bytes, encoding: str) -> bytes:
+    """The body as the app wrote it, before Flask-Compress (curl --compressed asks for it)."""
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "br":
+        import brotli
+
+        return brotli.decompress(body)
+    if encoding == "zstd":
+        from backports import zstd
+
+        return zstd.decompress(body)
+    return body
 
 
 def _singular(segment: str) -> str:

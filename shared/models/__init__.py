@@ -2,6 +2,7 @@
 from shared.models.accounts import ApiToken, IdempotencyKey, Language, Role, User
 from shared.models.base import Tenanted, TenantChild, new_id, utcnow
 from shared.models.changes import Change, ChangeOp, TenantCounter
+from shared.models.client_ids import ClientChosenId
 from shared.models.customers import Customer
 from shared.models.market_runs import MarketRun, MarketRunCost, MarketRunLumpSum, MarketRunStatus
 from shared.models.orders import Channel, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus
@@ -18,6 +19,9 @@ from shared.models.contributions import Contribution, ContributionKind, ReviewSt
 from shared.models.payouts import Payout, PayoutSet, PayoutStatus
 from shared.models.contests import Contest, ContestEntry, EntryResult
 from shared.models.client_payments import ClientPayment
+from shared.models.webhooks import (
+    DeliveryStatus, DisabledReason, WebhookAttempt, WebhookDelivery, WebhookSubscription,
+)
 
 __all__ = [
     "ApiToken", "IdempotencyKey", "Language", "Role", "User",
@@ -30,4 +34,6 @@ __all__ = [
     "MAX_COUNT", "JobEvent", "JobMember", "JobStatus", "Metric", "ProgressRecord", "PromotionJob", "Split",
     "Contribution", "ContributionKind", "ReviewStatus", "Payout", "PayoutSet", "PayoutStatus",
     "Contest", "ContestEntry", "EntryResult", "ClientPayment",
+    "ClientChosenId", "DeliveryStatus", "DisabledReason", "WebhookAttempt", "WebhookDelivery",
+    "WebhookSubscription",
 ]

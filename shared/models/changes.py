@@ -51,3 +51,6 @@ class TenantCounter(db.Model):
     tenant_id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
     last_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     last_order_number: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Changes numbered up to here were pruned (shared.services.sync.prune): a sync cursor
+    # from before them answers 410.
+    pruned_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")

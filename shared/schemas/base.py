@@ -310,6 +310,39 @@ class Currency(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip().upper()
 
 
+class OneOfNamed(fields.String):
+    """A string from a set of values that has a name: one OpenAPI component (`name`),
+    referenced by every field that takes the same set (as Currency is)."""
+
+    def __init__(self, name: str, values, description: str, *, error: str = "Must be one of {choices}.",
+                 **kwargs):
+        values = list(values)
+        self.component_enum = (name, values, description)
+        super().__init__(validate=validate.OneOf(values, error=error), **kwargs)
+
+
+class ClientId(fields.String):
+    """An optional id the client chose for the row it creates: a ULID (see shared.client_ids)."""
+
+    def __init__(self, **kwargs):
+        from shared.client_ids import ULID_PATTERN
+
+        super().__init__(
+            load_default=None,
+            validate=validate.Regexp(ULID_PATTERN, error="Not a ULID: 26 characters of Crockford's "
+                                                          "base 32, the first 0-7."),
+            metadata={"example": "01jd3m0a8b9c0d1e2f3g4h5j6k", "pattern": ULID_PATTERN,
+                      "description": "Optional: the id you chose for it (a ULID), so rows made "
+                                     "offline can name each other. The same request again answers "
+                                     "as the first time; another request with it, or an id another "
+                                     "row has, is a 409 (`id-reused`, `id-taken`)."},
+            **kwargs,
+        )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).lower()
+
+
 class ListQuery(BaseSchema):
     """?limit= and ?cursor= of every list."""
 

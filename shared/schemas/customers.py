@@ -3,7 +3,7 @@ from marshmallow import fields, validate
 
 from shared.models import Language
 from shared.schemas.base import (
-    ID, PERSON_NAME, PHONE, Amount, BaseSchema, Currency, ListQuery, Text, signed_money,
+    ID, PERSON_NAME, PHONE, Amount, BaseSchema, ClientId, Currency, ListQuery, Text, signed_money,
 )
 
 _LANGUAGE = fields.Enum(Language, by_value=True, metadata={"example": "ar"})
@@ -43,6 +43,7 @@ class Customer(BaseSchema):
 
 
 class CustomerCreate(BaseSchema):
+    id = ClientId()
     seller_id = fields.String(
         load_default=None,
         metadata={"description": "The shop; may be left out when you work for exactly one."},

@@ -3,7 +3,9 @@
 from marshmallow import fields, validate
 
 from shared.models import MarketRunStatus
-from shared.schemas.base import Amount, AwareDateTime, BaseSchema, Currency, Date, ListQuery, Text
+from shared.schemas.base import (
+    Amount, AwareDateTime, BaseSchema, ClientId, Currency, Date, ListQuery, Text,
+)
 
 
 def _order_id() -> fields.String:
@@ -78,6 +80,7 @@ class MarketRun(BaseSchema):
 
 
 class MarketRunCreate(BaseSchema):
+    id = ClientId()
     run_date = Date(required=True, metadata={"example": "2025-05-16"})
     seller_id = fields.String(
         load_default=None,

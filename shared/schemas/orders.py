@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from shared.models import Channel, Language, OrderStatus, PaymentStatus
 from shared.schemas.base import (
-    ID, PERSON_NAME, PHONE, Amount, BaseSchema, Currency, Date, Integer, ListQuery, Text, signed_money,
+    ID, PERSON_NAME, PHONE, Amount, BaseSchema, ClientId, Currency, Date, Integer, ListQuery, Text, signed_money,
 )
 from shared.services.orders import MAX_QUANTITY
 
@@ -18,6 +18,7 @@ class OrderLineCreate(BaseSchema):
 class OrderCustomerCreate(BaseSchema):
     """A customer typed in with the order: reused when the shop already has the phone."""
 
+    id = ClientId()
     name = Text(required=True, validate=PERSON_NAME, metadata={"example": "أم أحمد"})
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40),
                           metadata=PHONE)
@@ -30,6 +31,7 @@ _LINES_DOC = (f"At least one; a product named twice is one line with the quantit
 
 
 class OrderCreate(BaseSchema):
+    id = ClientId()
     seller_id = fields.String(
         load_default=None,
         metadata={"description": "The shop; may be left out when you work for exactly one."},

@@ -3,7 +3,9 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared.models import PaymentMethod, RefundReason
-from shared.schemas.base import ID, Amount, AwareDateTime, BaseSchema, Currency, Rate, Text, signed_money
+from shared.schemas.base import (
+    ID, Amount, AwareDateTime, BaseSchema, ClientId, Currency, Rate, Text, signed_money,
+)
 
 # What a person may record; `credit` is written by POST /orders/{id}/credit only.
 _HANDED_OVER = [PaymentMethod.cash, PaymentMethod.transfer, PaymentMethod.other]
@@ -32,6 +34,7 @@ class _ForeignMoney(BaseSchema):
 
 
 class PaymentCreate(_ForeignMoney):
+    id = ClientId()
     amount = Amount(required=True, positive=True, metadata={
         "description": "As handed over, in `currency`."})
     method = fields.Enum(PaymentMethod, **_METHOD)
@@ -40,6 +43,7 @@ class PaymentCreate(_ForeignMoney):
 
 
 class RefundCreate(_ForeignMoney):
+    id = ClientId()
     amount = Amount(required=True, positive=True, metadata={
         "description": "As handed back, in `currency`."})
     reason = fields.Enum(RefundReason, by_value=True, required=True, metadata={"example": "returned"},

@@ -1,7 +1,9 @@
 """Schemas of products."""
 from marshmallow import fields, validate
 
-from shared.schemas.base import Amount, BaseSchema, Currency, ListQuery, Text
+from shared.schemas.base import (
+    Amount, BaseSchema, ClientId, Currency, ListQuery, Text,
+)
 
 
 class Product(BaseSchema):
@@ -22,6 +24,7 @@ _URL = validate.URL(schemes={"http", "https"}, error="Not a valid http(s) URL.")
 
 
 class ProductCreate(BaseSchema):
+    id = ClientId()
     seller_id = fields.String(
         load_default=None,
         metadata={"description": "The shop; may be left out when you work for exactly one."},

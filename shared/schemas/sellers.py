@@ -2,7 +2,9 @@
 from marshmallow import fields, validate
 
 from shared.models import SellerCategory
-from shared.schemas.base import BaseSchema, ListQuery, PhoneRegion, Text
+from shared.schemas.base import (
+    BaseSchema, ClientId, ListQuery, PhoneRegion, Text,
+)
 
 _NAME = validate.Length(min=1, max=120)
 _REGION = {"example": "SY", "description": "The country (ISO 3166) a phone number typed without "
@@ -25,6 +27,7 @@ class Seller(BaseSchema):
 
 
 class SellerCreate(BaseSchema):
+    id = ClientId()
     name = Text(required=True, validate=_NAME, metadata={"example": "ريم للتجميل"})
     whatsapp_phone = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=20),

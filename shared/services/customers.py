@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shared.client_ids import chosen_id
 from shared.db import flush
 from shared.errors import Conflict
 from shared.models import Customer, Language, Order, Seller, User
@@ -115,7 +116,7 @@ class CustomerWithBalances(WithFigures[Customer]):
     balances: list[Balance]
 
 
-def _with_balances(session: Session, customers: list[Customer]) -> list[CustomerWithBalances]:
+def with_balances(session: Session, customers: list[Customer]) -> list[CustomerWithBalances]:
     """Each customer with its balances, one grouped query for all."""
     found = balances_of(session, [c.id for c in customers])
     return [CustomerWithBalances(customer, found.get(customer.id, [])) for customer in customers]
@@ -130,14 +131,14 @@ def list_customers(
     if pattern := search_key_pattern(filters.q):
         stmt = stmt.where(Customer.search_key.like(pattern, escape="\\"))
     page = keyset_page(session, stmt, Customer, limit=limit, cursor=cursor)
-    return Page(_with_balances(session, page.items), page.next_cursor)
+    return Page(with_balances(session, page.items), page.next_cursor)
 
 
 def get_customer(session: Session, user: User, customer_id: str, *,
                  for_update: bool = False) -> CustomerWithBalances:
     """:raise NotFound: no such customer in the shops the user works for."""
     customer = get_for(session, user, Customer, customer_id, for_update=for_update)
-    return _with_balances(session, [customer])[0]
+    return with_balances(session, [customer])[0]
 
 
 def find_by_phone(session: Session, seller_id: str, phone: str | None) -> Customer | None:
@@ -184,7 +185,7 @@ def new_customer(session: Session, seller: Seller, data: Mapping, *, phone_regio
     without a country code is read in the shop's country (`phone_region` is unused: see
     create_customer)."""
     customer = Customer(
-        seller=seller, name=data["name"],
+        id=chosen_id(session, Customer, data), seller=seller, name=data["name"],
         phone=normalise_phone(data.get("phone"), seller.phone_region, field=phone_field),
         area=data.get("area") or "", notes=data.get("notes") or "",
         language=data.get("language", Language.ar),
@@ -195,7 +196,8 @@ def new_customer(session: Session, seller: Seller, data: Mapping, *, phone_regio
 
 def create_customer(session: Session, user: User, data: Mapping, *,
                     phone_region: str | None = None) -> CustomerWithBalances:
-    """`data`: seller_id (optional with one shop), name, phone, area, notes, language.
+    """`data`: id (optional, the client's choice), seller_id (optional with one shop), name,
+    phone, area, notes, language.
 
     A phone without a country code is read in the shop's country (Seller.phone_region).
     `phone_region` is unused since shops have a country of their own; it is accepted so
@@ -208,7 +210,7 @@ def create_customer(session: Session, user: User, data: Mapping, *,
     _check_phone_free(session, seller.id, phone)
     customer = new_customer(session, seller, {**data, "phone": phone})
     _flush_or_duplicate(session, seller.id, phone)
-    return _with_balances(session, [customer])[0]
+    return with_balances(session, [customer])[0]
 
 
 def update_customer(session: Session, customer: Customer, changes: Mapping, *,
@@ -232,7 +234,7 @@ def update_customer(session: Session, customer: Customer, changes: Mapping, *,
     if "language" in changes:
         customer.language = changes["language"]
     _flush_or_duplicate(session, customer.seller_id, customer.phone)
-    return _with_balances(session, [customer])[0]
+    return with_balances(session, [customer])[0]
 
 
 def delete_customer(session: Session, customer: Customer) -> None:

@@ -33,8 +33,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from shared.changelog import record
+from shared.client_ids import chosen_id
 from shared.db import flush
 from shared.errors import Conflict, Invalid, NotFound
+from shared.events import emit
 from shared.i18n import lazy_join, status_label
 from shared.models import (
     MarketRun, MarketRunCost, MarketRunLumpSum, MarketRunStatus, Order, OrderLine, OrderStatus, Seller,
@@ -47,7 +49,7 @@ from shared.services.order_status import COUNTED, apply_transition
 from shared.services.orders import product_totals
 from shared.services.pagination import Page, keyset_page
 
-_RUN_OPTIONS = (selectinload(MarketRun.orders), selectinload(MarketRun.costs),
+RUN_OPTIONS = (selectinload(MarketRun.orders), selectinload(MarketRun.costs),
                 selectinload(MarketRun.lump_sums))
 
 
@@ -161,7 +163,7 @@ def _refreshed(session: Session, run: MarketRun) -> RunWithFigures:
     """The run as it is now (after this request's writes), with orders, costs and figures."""
     flush(session)
     run = session.scalars(sa.select(MarketRun).where(MarketRun.id == run.id)
-                          .options(*_RUN_OPTIONS).execution_options(populate_existing=True)).one()
+                          .options(*RUN_OPTIONS).execution_options(populate_existing=True)).one()
     return with_figures(session, [run])[0]
 
 
@@ -170,7 +172,7 @@ def _refreshed(session: Session, run: MarketRun) -> RunWithFigures:
 
 def list_market_runs(session: Session, user: User, filters: RunFilter, *,
                      limit: int, cursor: str | None) -> Page[RunWithFigures]:
-    stmt = scoped(sa.select(MarketRun), MarketRun, user, session).options(*_RUN_OPTIONS)
+    stmt = scoped(sa.select(MarketRun), MarketRun, user, session).options(*RUN_OPTIONS)
     if filters.seller_id:
         stmt = stmt.where(MarketRun.seller_id == filters.seller_id)
     if filters.status:
@@ -181,7 +183,7 @@ def list_market_runs(session: Session, user: User, filters: RunFilter, *,
 
 def get_market_run(session: Session, user: User, run_id: str, *, for_update: bool = False) -> RunWithFigures:
     """:raise NotFound: no such run, or one of a shop the user does not work for."""
-    run = get_for(session, user, MarketRun, run_id, options=_RUN_OPTIONS, for_update=for_update)
+    run = get_for(session, user, MarketRun, run_id, options=RUN_OPTIONS, for_update=for_update)
     return with_figures(session, [run])[0]
 
 
@@ -295,7 +297,7 @@ def create_market_run(session: Session, user: User, data: Mapping) -> RunWithFig
         orders = _check_free(_orders_named(session, seller.id, data["order_ids"]), None)
     else:
         orders = _waiting_orders(session, seller, data.get("currency"))
-    run = MarketRun(seller=seller, run_date=data["run_date"],
+    run = MarketRun(id=chosen_id(session, MarketRun, data), seller=seller, run_date=data["run_date"],
                     note=data.get("note") or "", status=MarketRunStatus.planned)
     session.add(run)
     for order in orders:
@@ -457,6 +459,7 @@ def mark_bought(session: Session, user: User, run: MarketRun, *, costs: list[Map
         apply_transition(order, OrderStatus.purchased, user)
     _record_costs(session, run, costs, lump_sums)
     record(session, run)  # the claim above bypassed the ORM
+    emit("market_run.bought", run)
     return _refreshed(session, run)
 
 

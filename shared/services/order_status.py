@@ -6,6 +6,7 @@ change in the order's history; callers flush), and which statuses count in figur
 from flask_babel import lazy_gettext as _l
 
 from shared.errors import Conflict
+from shared.events import emit
 from shared.i18n import lazy_join, status_label
 from shared.models import Order, OrderEvent, OrderStatus, User, utcnow
 
@@ -50,4 +51,5 @@ def apply_transition(order: Order, to: OrderStatus, actor: User | None) -> Order
         order.delivered_at = utcnow()
     event = OrderEvent(from_status=current, to_status=to, actor=actor, at=utcnow())
     order.events.append(event)
+    emit("order.status_changed", order, previous={"status": current.value})
     return event

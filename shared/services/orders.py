@@ -15,9 +15,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from shared.changelog import next_order_number
+from shared.client_ids import chosen_id
 from shared.dates import day_range_utc
 from shared.db import flush
 from shared.errors import Conflict, Invalid
+from shared.events import emit
 from shared.i18n import lazy_join, status_label
 from shared.models import (
     Channel, Customer, Order, OrderEvent, OrderLine, OrderStatus, PaymentStatus, Product, Seller, User,
@@ -173,6 +175,10 @@ def _customer_for(session: Session, seller: Seller, data: Mapping) -> Customer:
                                             seller=seller.name, id=data["customer_id"]))
         return customer
     typed = data["customer"]
+    if typed.get("id"):  # chosen offline: the same person again if the shop has her already
+        known = session.get(Customer, typed["id"])
+        if known is not None and known.seller_id == seller.id:
+            return known
     phone = normalise_phone(typed.get("phone"), seller.phone_region, field="customer.phone")
     existing = find_by_phone(session, seller.id, phone)
     if existing is not None:
@@ -245,10 +251,11 @@ def _total(order: Order) -> Decimal:
 def create_order(session: Session, user: User, data: Mapping, *, phone_region: str | None = None) -> Order:
     """Place an order at today's catalogue prices, numbered next in its shop.
 
-    `data`: seller_id (optional when the user works for one shop), customer_id or
-    customer {name, phone, area, language}, lines [{product_id, quantity}], channel, note.
-    A typed phone without a country code is read in the shop's country (Seller.phone_region;
-    the `phone_region` argument is unused, as in customers.create_customer).
+    `data`: id (optional, the client's choice), seller_id (optional when the user works for
+    one shop), customer_id or customer {id, name, phone, area, language}, lines [{product_id,
+    quantity}], channel, note. A typed phone without a country code is read in the shop's
+    country (Seller.phone_region; the `phone_region` argument is unused, as in
+    customers.create_customer).
 
     :raise Invalid: unknown, foreign, unavailable or other-currency product; unknown customer.
     """
@@ -259,7 +266,7 @@ def create_order(session: Session, user: User, data: Mapping, *, phone_region: s
     for product_id in quantities:
         _check_orderable(products[product_id], currency)
     order = Order(
-        seller=seller, customer=_customer_for(session, seller, data),
+        id=chosen_id(session, Order, data), seller=seller, customer=_customer_for(session, seller, data),
         channel=data.get("channel", Channel.whatsapp), note=data.get("note") or "",
         status=OrderStatus.pending, currency=currency, amount_paid=ZERO,
         payment_status=PaymentStatus.unpaid,
@@ -274,6 +281,7 @@ def create_order(session: Session, user: User, data: Mapping, *, phone_region: s
     order.number = next_order_number(session, seller.id)
     session.add(order)
     flush(session)
+    emit("order.created", order)
     return order
 
 

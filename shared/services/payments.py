@@ -20,8 +20,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from shared.client_ids import chosen_id
 from shared.db import flush
 from shared.errors import Conflict, Invalid
+from shared.events import emit
 from shared.models import (
     Order, OrderStatus, Payment, PaymentMethod, PaymentStatus, RefundReason, User, utcnow,
 )
@@ -135,7 +137,7 @@ def _refund_refused(order: Order, paid_before: Decimal, bound: Decimal, reason: 
 def _record(session: Session, user: User, order: Order, amount: Decimal, *, method: PaymentMethod,
             currency: str | None = None, rate: Decimal | None = None, rate_per: str | None = None,
             paid_at: datetime | None = None, reason: RefundReason | None = None, note: str = "",
-            linked_order: Order | None = None) -> Payment:
+            linked_order: Order | None = None, payment_id: str | None = None) -> Payment:
     """Add `amount` (negative for a refund) in `currency` (the order's by default) to what was paid.
 
     The addition runs in the database first: it takes the order's row lock (the write
@@ -155,6 +157,7 @@ def _record(session: Session, user: User, order: Order, amount: Decimal, *, meth
     order_amount = _in_order_currency(order, amount, currency, rate, rate_per)
     if abs(order_amount) > MAX_AMOUNT:
         raise _too_large(order, order_amount)
+    payment_id = chosen_id(session, Payment, {"id": payment_id})
     session.execute(
         sa.update(Order).where(Order.id == order.id)
         .values(amount_paid=Order.amount_paid + order_amount, version=Order.version + 1)
@@ -175,13 +178,14 @@ def _record(session: Session, user: User, order: Order, amount: Decimal, *, meth
             raise _refund_refused(order, paid_before, bound, reason)
     if order.amount_paid > MAX_AMOUNT:
         raise _too_large(order, order_amount)
-    payment = Payment(amount=amount, currency=currency, order_amount=order_amount, rate=rate,
+    payment = Payment(id=payment_id, amount=amount, currency=currency, order_amount=order_amount, rate=rate,
                       rate_per=rate_per if rate is not None else None, method=method, reason=reason,
                       note=note or "", linked_order_id=linked_order.id if linked_order else None,
                       paid_at=paid_at or utcnow(), recorded_by_id=user.id)
     order.payments.append(payment)
     order.payment_status = payment_status(order)
     flush(session)
+    emit("payment.recorded" if amount > 0 else "payment.refunded", payment)
     return payment
 
 
@@ -192,7 +196,7 @@ def list_payments(order: Order) -> list[Payment]:
 def add_payment(session: Session, user: User, order: Order, *, amount: Decimal,
                 method: PaymentMethod = PaymentMethod.cash, paid_at: datetime | None = None,
                 currency: str | None = None, rate: Decimal | None = None,
-                rate_per: str | None = None) -> Payment:
+                rate_per: str | None = None, payment_id: str | None = None) -> Payment:
     """Money received. In the order's currency unless `currency` says otherwise; then
     `rate` units of one currency per one `rate_per` (the other) convert it, and the order
     counts the converted amount (to the cent, half-up). A payment before delivery is a
@@ -202,7 +206,7 @@ def add_payment(session: Session, user: User, order: Order, *, amount: Decimal,
     :raise Invalid: the total paid would be too large to keep; a missing or needless rate.
     """
     return _record(session, user, order, amount, method=method, currency=currency, rate=rate,
-                   rate_per=rate_per, paid_at=paid_at)
+                   rate_per=rate_per, paid_at=paid_at, payment_id=payment_id)
 
 
 def default_reason(order: Order) -> RefundReason:
@@ -217,14 +221,16 @@ def default_reason(order: Order) -> RefundReason:
 def add_refund(session: Session, user: User, order: Order, *, amount: Decimal,
                method: PaymentMethod = PaymentMethod.cash, reason: RefundReason | None = None,
                note: str = "", paid_at: datetime | None = None, currency: str | None = None,
-               rate: Decimal | None = None, rate_per: str | None = None) -> Payment:
+               rate: Decimal | None = None, rate_per: str | None = None,
+               payment_id: str | None = None) -> Payment:
     """Money given back: stored as a negative payment, with its reason (see default_reason).
 
     :raise Invalid: more than is refundable on this order (more than was paid, for a
         correction); a missing or needless rate.
     """
     return _record(session, user, order, -amount, method=method, currency=currency, rate=rate,
-                   rate_per=rate_per, paid_at=paid_at, reason=reason or default_reason(order), note=note)
+                   rate_per=rate_per, paid_at=paid_at, reason=reason or default_reason(order), note=note,
+                   payment_id=payment_id)
 
 
 # --- credit moved between a customer's orders ------------------------------------------------

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from shared.client_ids import chosen_id
 from shared.db import flush
 from shared.errors import Conflict
 from shared.models import MarketRunCost, OrderLine, Product, User
@@ -35,15 +36,15 @@ def list_products(
 
 
 def create_product(session: Session, user: User, data: Mapping) -> Product:
-    """`data`: seller_id (optional with one shop), name, description, price, currency,
-    available, photo_url.
+    """`data`: id (optional, the client's choice), seller_id (optional with one shop), name,
+    description, price, currency, available, photo_url.
 
     :raise NotFound: the named shop is not one the user works for.
     :raise Invalid: no shop named and the user works for several.
     """
     seller = seller_for_write(session, user, data.get("seller_id"))
     product = Product(
-        seller=seller, name=data["name"], description=data.get("description") or "",
+        id=chosen_id(session, Product, data), seller=seller, name=data["name"], description=data.get("description") or "",
         price=data["price"], currency=data["currency"], available=data.get("available", True),
         photo_url=data.get("photo_url"),
     )

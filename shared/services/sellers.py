@@ -6,9 +6,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from shared.client_ids import chosen_id
 from shared.db import flush
 from shared.errors import Conflict, Forbidden
-from shared.models import ClientPayment, Order, PromotionJob, Role, Seller, SellerCategory, User
+from shared.models import (
+    ClientPayment, Customer, MarketRun, Order, Product, PromotionJob, Role, Seller, SellerCategory, SocialPage,
+    User,
+)
 from shared.phones import normalise_phone
 from shared.services.access import get_for, scoped
 from shared.services.customers import search_key_pattern
@@ -50,8 +54,9 @@ def normalised(data: Mapping, *, phone_region: str) -> dict:
 def create_seller(session: Session, user: User, data: Mapping, *, phone_region: str) -> Seller:
     """A seller user owns the shops it creates; a coordinator manages the client shops it creates.
 
-    `data`: name, whatsapp_phone, category, area, phone_region (the country local phone
-    numbers are read in; `phone_region`, the server's default, when left out).
+    `data`: id (optional, the client's choice), name, whatsapp_phone, category, area,
+    phone_region (the country local phone numbers are read in; `phone_region`, the
+    server's default, when left out).
 
     :raise Forbidden: a promoter (promoters work on jobs, not shops).
     :raise Invalid: the WhatsApp phone is not a phone number.
@@ -60,6 +65,7 @@ def create_seller(session: Session, user: User, data: Mapping, *, phone_region: 
         raise Forbidden(_l("Only sellers, coordinators and admins can add a shop."))
     fields = normalised(data, phone_region=phone_region)
     seller = Seller(
+        id=chosen_id(session, Seller, data),
         name=fields["name"], phone_region=fields.get("phone_region") or phone_region,
         whatsapp_phone=fields.get("whatsapp_phone"),
         category=fields.get("category", SellerCategory.other),
@@ -116,5 +122,10 @@ def delete_seller(session: Session, seller: Seller) -> None:
     if jobs or paid:
         raise Conflict(_l("%(name)s has promotion jobs or client payments on its books; it cannot "
                           "be deleted.", name=seller.name), code="in-use", jobs=jobs, client_payments=paid)
+    # Through the ORM, not the database's cascade, so the change log (and phones syncing it)
+    # sees each row go.
+    for model in (MarketRun, Customer, Product, SocialPage):
+        for row in session.scalars(sa.select(model).where(model.seller_id == seller.id)):
+            session.delete(row)
     session.delete(seller)
     flush(session)

@@ -138,6 +138,7 @@ def test_the_shopping_list_prints_on_one_a4_page(page, log_in):
     page.goto(f"/admin/market-runs/{shop['run'].id}")
 
     pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=False)
+    ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "admin-shopping-list-ar.pdf").write_bytes(pdf)
 
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
