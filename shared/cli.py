@@ -77,9 +77,11 @@ def prune_changes_command(older_than_days):
 
 def init_app(app: Flask) -> None:
     from shared.backup import backup_command
+    from shared.bench_seed import bench_seed_command
 
     app.cli.add_command(backup_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(prune_changes_command)
+    app.cli.add_command(bench_seed_command)
