@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-assets bench install openapi translations clean
+.PHONY: run test test-assets bench bench-quick wrk install openapi translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,20 @@ node_modules/.package-lock.json: package.json package-lock.json
 	elif [ "$${CI:-}" = "true" ]; then echo "npm is missing and CI=true: apt-get install nodejs npm" >&2; exit 1; \
 	else echo "SKIPPED: npm is missing (apt-get install npm), so the browser and contract tests will skip."; fi
 
-bench: install
+# Over real HTTP (gunicorn + wrk), SQLite and PostgreSQL, 10,000 and 1,000,000 orders:
+# writes docs/PERFORMANCE.md (long: about 40 minutes). bench-quick: 10,000 orders on
+# SQLite, 5 s runs, printed only (for iterating). Both need wrk (apt-get install wrk).
+bench: install wrk
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_sync.py  # the week offline: sync requests and gzip bytes
+
+bench-quick: install wrk
+	BENCH_ORDERS=$${BENCH_ORDERS:-10000} BENCH_DATABASES=$${BENCH_DATABASES:-sqlite} \
+		BENCH_DURATION=$${BENCH_DURATION:-5} BENCH_OUT=$${BENCH_OUT:--} $(BIN)/python scripts/bench.py
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk, the HTTP load generator:" \
+		"sudo apt-get install wrk (Debian/Ubuntu), brew install wrk (macOS)" >&2; exit 1; }
 
 openapi: install
 	$(FLASK) openapi write --format=yaml openapi.yaml
