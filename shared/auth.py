@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from shared import principals
 from shared.changelog import ACTOR
 from shared.errors import Unauthenticated
 from shared.extensions import db, login_manager
 from shared.models import User
-from shared.services import accounts
 
 ADMIN_LOGIN = "/admin/login"
 
@@ -26,7 +26,7 @@ def load_user_from_bearer(req):
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    found = accounts.user_for_token(db.session, token.strip())
+    found = principals.user_for_token(db.session, token.strip())  # remembered a few seconds
     if found is None:
         return None
     user, api_token = found

@@ -12,6 +12,9 @@ STATIC = {
     # admin's dashboard. Saturday, as in Syria.
     "WEEK_STARTS_ON": 5,
     "TOKEN_LIFETIME_DAYS": 30,
+    # How long a worker remembers whose a bearer token is and which shops they work for
+    # (shared/principals.py): a change made by another process is seen at most this late.
+    "PRINCIPAL_CACHE_SECONDS": 5,
     "API_TITLE": "Tawasi API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.1.0",
@@ -100,6 +103,8 @@ def from_environment(instance_path: str) -> dict:
         "TIMEZONE": os.environ.get("TIMEZONE", STATIC["TIMEZONE"]),
         "WEEK_STARTS_ON": int(os.environ.get("WEEK_STARTS_ON", STATIC["WEEK_STARTS_ON"])),
         "TOKEN_LIFETIME_DAYS": int(os.environ.get("TOKEN_LIFETIME_DAYS", STATIC["TOKEN_LIFETIME_DAYS"])),
+        "PRINCIPAL_CACHE_SECONDS": float(os.environ.get("PRINCIPAL_CACHE_SECONDS")
+                                         or STATIC["PRINCIPAL_CACHE_SECONDS"]),
         "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "").strip() or 0,
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", STATIC["TIMEZONE"]),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),

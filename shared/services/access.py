@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from shared import principals
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.models import Role, Seller, User, shops_of
 
@@ -29,7 +30,7 @@ def shop_ids_of(session: Session, user: User) -> list[str] | None:
     """The ids of the shops the user works for; None for an admin (every shop)."""
     if user.role == Role.admin:
         return None
-    return list(session.scalars(sa.select(Seller.id).where(shops_of(user))))
+    return principals.shop_ids_of(session, user)
 
 
 def scoped(stmt: sa.Select, model: type, user: User, session: Session | None = None) -> sa.Select:
@@ -53,7 +54,9 @@ def get_for(session: Session, user: User, model: type[T], obj_id: str, *, option
 
     :raise NotFound: no such row, or one the user may not see.
     """
-    stmt = scoped(sa.select(model).where(model.id == obj_id), model, user).options(*options)
+    shop_ids = principals.known_shop_ids(user) if model is not Seller else None
+    stmt = (sa.select(model).where(model.id == obj_id, model.visible_to(user, shop_ids))
+            .options(*options))
     if for_update:
         stmt = stmt.with_for_update(of=model).execution_options(populate_existing=True)
     obj = session.scalars(stmt).one_or_none()
