@@ -6,15 +6,19 @@ its answer, or neither (and then a retry runs afresh). A concurrent request with
 same key waits on the key's unique index until the first one ends, then replays it.
 A request that fails stores nothing: it changed nothing, so its retry may run.
 """
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, make_transient_to_detached
 
-from shared.models import IdempotencyKey, utcnow
+from shared.models import IdempotencyKey, new_id, utcnow
 
 MAX_KEY_LENGTH = 255
+
+
+SWEEP_EVERY = timedelta(minutes=10)
+_swept: dict[str, datetime] = {}  # user id -> when this process last forgot their expired keys
 
 
 def claim(session: Session, user_id: str, key: str, fingerprint: str,
@@ -22,26 +26,45 @@ def claim(session: Session, user_id: str, key: str, fingerprint: str,
     """The stored row for (user, key): a finished earlier request's, or a new claim.
 
     A new claim has `status_code` None: the caller runs the request and `store`s its
-    answer before committing. The user's expired keys are forgotten on the way, so the
-    table stays small with no cron job.
+    answer before committing. The user's expired keys are forgotten on the way (at most
+    every SWEEP_EVERY per process, so a busy client does not pay a DELETE per request),
+    so the table stays small with no cron job.
+
+    The claim is one `INSERT ... ON CONFLICT DO NOTHING RETURNING`: a new key costs one
+    statement; a key taken already (a retry, or a concurrent request, which that insert
+    waits for) is then read, and replayed.
     """
     now = utcnow()
-    session.execute(sa.delete(IdempotencyKey).where(
-        IdempotencyKey.user_id == user_id, IdempotencyKey.created_at < now - ttl))
+    last = _swept.get(user_id)
+    if last is None or not last <= now < last + SWEEP_EVERY:
+        session.execute(sa.delete(IdempotencyKey).where(
+            IdempotencyKey.user_id == user_id, IdempotencyKey.created_at < now - ttl))
+        _swept[user_id] = now
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = IdempotencyKey.__table__
     for _attempt in range(3):
+        row_id = new_id()
+        claimed = session.execute(
+            insert(table).values(id=row_id, user_id=user_id, key=key, fingerprint=fingerprint, created_at=now)
+            .on_conflict_do_nothing(index_elements=[table.c.user_id, table.c.key])
+            .returning(table.c.id)
+        ).scalar()
+        if claimed is not None:
+            row = IdempotencyKey(id=row_id, user_id=user_id, key=key, fingerprint=fingerprint,
+                                 created_at=now, status_code=None, response_body=None, response_headers=None)
+            make_transient_to_detached(row)
+            session.add(row)  # persistent and clean: `store` then UPDATEs it
+            return row
         existing = session.scalar(sa.select(IdempotencyKey).where(
             IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
-        if existing is not None and existing.status_code is not None:
+        if existing is None:  # deleted since (swept by another request): claim again
+            continue
+        if existing.status_code is not None and existing.created_at >= now - ttl:
             return existing
-        if existing is not None:  # left unfinished by an older version: forget it
-            session.delete(existing)
-        row = IdempotencyKey(user_id=user_id, key=key, fingerprint=fingerprint, created_at=now)
-        session.add(row)
-        try:
-            session.flush()
-            return row
-        except IntegrityError:  # the same key, claimed by a request that has now committed
-            session.rollback()
+        # Expired, or left unfinished by an older version: forget it and claim afresh.
+        session.delete(existing)
+        session.flush()
     raise RuntimeError("could not claim an idempotency key")  # pragma: no cover
 
 

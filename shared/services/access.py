@@ -59,7 +59,7 @@ def get_for(session: Session, user: User, model: type[T], obj_id: str, *, option
             .options(*options))
     if for_update:
         stmt = stmt.with_for_update(of=model).execution_options(populate_existing=True)
-    obj = session.scalars(stmt).one_or_none()
+    obj = session.scalars(stmt).unique().one_or_none()  # unique(): options may join a collection
     if obj is None:
         noun = _NOUNS.get(model.__name__, model.__name__.lower())
         raise NotFound(_l("No %(noun)s with id %(id)r in your account.", noun=noun, id=obj_id))
@@ -77,7 +77,9 @@ def seller_for_write(session: Session, user: User, seller_id: str | None) -> Sel
         return get_for(session, user, Seller, seller_id)
     if user.role == Role.promoter:
         raise Forbidden(_l("Promoters cannot change a shop's catalogue or orders."))
-    ids = session.scalars(sa.select(Seller.id).where(shops_of(user)).limit(2)).all()
+    ids = shop_ids_of(session, user)  # remembered a few seconds (shared/principals.py)
+    if ids is None:  # an admin works for every shop
+        ids = session.scalars(sa.select(Seller.id).where(shops_of(user)).limit(2)).all()
     if len(ids) == 1:
         return session.get(Seller, ids[0])
     if not ids:

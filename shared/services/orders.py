@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from shared.changelog import next_order_number
 from shared.client_ids import chosen_id
@@ -38,6 +38,7 @@ from shared.text import ascii_digits
 
 # What a list or a single order shows: its lines and its customer, in a fixed number of queries.
 _SHOWN = (selectinload(Order.lines),)
+_ONE = (joinedload(Order.customer), joinedload(Order.lines))
 # The most of one product an order may hold, counted after lines naming it twice are merged.
 MAX_QUANTITY = 100_000
 
@@ -124,8 +125,12 @@ def list_orders(
 
 
 def get_order(session: Session, user: User, order_id: str, *, for_update: bool = False) -> Order:
-    """:raise NotFound: no such order in the shops the user works for."""
-    return get_for(session, user, Order, order_id, options=_SHOWN, for_update=for_update)
+    """:raise NotFound: no such order in the shops the user works for.
+
+    A read loads the order, its customer and its lines in one statement (joined); a
+    write locks the order row alone and loads its lines beside it."""
+    options = _SHOWN if for_update else _ONE
+    return get_for(session, user, Order, order_id, options=options, for_update=for_update)
 
 
 def history(order: Order) -> list[OrderEvent]:
