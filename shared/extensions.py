@@ -29,8 +29,16 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 compress = Compress()
+class _Limiter(Limiter):
+    def _check_request_limit(self, callable_name=None, in_middleware=True):
+        """Before a route with no limit, nothing at all (see `_unlimited`)."""
+        if in_middleware and _unlimited():
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+
 # Shared across servers through Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI).
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+limiter = _Limiter(key_func=get_remote_address, headers_enabled=True)
 # Every unsafe request carries a CSRF token, except the API's (bearer tokens, no cookie):
 # its blueprints are exempted in wsgi.register_blueprints.
 csrf = CSRFProtect()

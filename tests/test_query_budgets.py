@@ -134,3 +134,23 @@ def shop_products(shop):
     from shared.models import Product
 
     return db.session.scalars(sa.select(Product).where(Product.seller_id == shop.id))
+
+
+def test_routes_without_a_limit_skip_the_limiter(client, auth, monkeypatch):
+    from flask_limiter import Limiter
+
+    checked = []
+    real = Limiter._check_request_limit
+
+    def spy(self, callable_name=None, in_middleware=True):
+        checked.append(in_middleware)
+        return real(self, callable_name, in_middleware)
+
+    monkeypatch.setattr(Limiter, "_check_request_limit", spy)
+    shop = SellerFactory()
+    headers = auth(shop.owner)
+
+    assert client.get("/api/v1/products", headers=headers).status_code == 200
+    assert checked == []
+    client.post("/api/v1/auth/tokens", json={"email": "nobody@example.com", "password": "wrong password"})
+    assert checked  # logging in is limited: the limiter looks
