@@ -1,0 +1,168 @@
+"""Zeina's admin pages through Flask's test client: promotion jobs (scoping, a count
+recorded in place or without JavaScript, members, ending a job, a stale form)."""
+import re
+from decimal import Decimal
+
+import pytest
+
+from shared.extensions import db
+from shared.models import JobStatus, Language, PromotionJob, Role
+from tests.factories import (
+    CoordinatorFactory, JobFactory, PromoterFactory, TeamMemberFactory, UserFactory, assign,
+    record_count,
+)
+from tests.test_admin import HTMX, csrf_token, log_in
+
+
+def _as(client, user):
+    assert log_in(client, user).status_code == 303
+    return client
+
+
+def _html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _post(client, path, data, *, page, headers=None):
+    return client.post(path, data={"csrf_token": csrf_token(client, page), **data}, headers=headers or {})
+
+
+def _progress(html: str) -> str:
+    return re.search(r'<progress max="100" value="(\d+)" id="job-progress"', html).group(1)
+
+
+@pytest.fixture
+def job():
+    """Zeina's active job: baseline 1,000, target +1,000, 300.00 TRY for the whole target."""
+    return JobFactory(coordinator__language=Language.en, page__seller__coordinator__language=Language.en)
+
+
+def test_a_coordinator_sees_her_jobs_with_progress_bars(client, job):
+    record_count(job, 1500)
+    _as(client, job.coordinator)
+
+    html = _html(client.get("/admin/promotions"))
+
+    assert job.title in html
+    assert '<progress max="100" value="50"' in html
+    assert "150.00 TRY" in html
+
+
+def test_a_promoter_sees_only_the_jobs_she_is_assigned_to(client, job):
+    other = JobFactory()
+    promoter = PromoterFactory(language=Language.en)
+    assign(job, promoter)
+    _as(client, promoter)
+
+    listed = _html(client.get("/admin/promotions"))
+    assert job.title in listed and other.title not in listed
+    page = client.get(f"/admin/promotions/{job.id}")
+    assert page.status_code == 200
+    assert "Record the count" not in _html(page)  # she reads it; the coordinator records
+
+
+def test_a_promoter_cannot_open_another_coordinators_job(client, job):
+    theirs = JobFactory(title="Another coordinator's job")
+    promoter = PromoterFactory(language=Language.en)
+    assign(job, promoter)
+    _as(client, promoter)
+
+    response = client.get(f"/admin/promotions/{theirs.id}")
+
+    assert response.status_code == 404
+    html = _html(response)
+    assert "<html" in html and "Not found" in html
+    assert theirs.title not in html
+
+
+def test_another_coordinator_cannot_record_on_a_job(client, job):
+    _as(client, CoordinatorFactory(language=Language.en))
+
+    response = _post(client, f"/admin/promotions/{job.id}/progress", {"count": "1500"}, page="/admin/")
+
+    assert response.status_code == 404
+    assert job.progress == []
+
+
+def test_recording_a_count_without_javascript_redirects_to_the_job(client, job):
+    _as(client, job.coordinator)
+    page = f"/admin/promotions/{job.id}"
+    assert _progress(_html(client.get(page))) == "0"
+
+    response = _post(client, f"{page}/progress", {"count": "١٥٠٠"}, page=page)
+
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{page}?saved=count")
+    html = _html(client.get(response.headers["Location"]))
+    assert _progress(html) == "50"
+    assert "150.00 TRY" in html
+    assert "<polyline" in html
+
+
+def test_recording_a_count_with_htmx_answers_the_jobs_part_of_the_page(client, job):
+    _as(client, job.coordinator)
+    page = f"/admin/promotions/{job.id}"
+
+    response = _post(client, f"{page}/progress", {"count": "1500"}, page=page,
+                     headers={**HTMX, "HX-Target": "job"})
+
+    assert response.status_code == 200
+    html = _html(response)
+    assert "<html" not in html and html.lstrip().startswith('<div id="job"')
+    assert _progress(html) == "50"
+    assert 'id="earned">150.00 TRY' in html
+    assert 'class="series" points="' in html
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_a_bad_count_is_said_beside_the_field(client, job):
+    _as(client, job.coordinator)
+    page = f"/admin/promotions/{job.id}"
+
+    response = _post(client, f"{page}/progress", {"count": "-5"}, page=page)
+
+    assert response.status_code == 422
+    assert 'id="count-error"' in _html(response) and 'aria-invalid="true"' in _html(response)
+    assert job.progress == []
+
+
+def test_completing_a_job_freezes_it(client, job):
+    record_count(job, 1500)
+    _as(client, job.coordinator)
+    page = f"/admin/promotions/{job.id}"
+
+    response = _post(client, f"{page}/status", {"status": "completed", "version": str(job.version)}, page=page)
+
+    assert response.status_code == 303
+    db.session.expire_all()
+    done = db.session.get(PromotionJob, job.id)
+    assert done.status is JobStatus.completed and done.final_earned == Decimal("150.00")
+    assert "Record the count" not in _html(client.get(page))
+
+
+def test_a_job_changed_since_the_page_was_opened_is_refused_with_a_reload(client, job):
+    _as(client, job.coordinator)
+    page = f"/admin/promotions/{job.id}"
+
+    response = _post(client, f"{page}/status", {"status": "cancelled", "version": str(job.version - 1 or 99)},
+                     page=page)
+
+    assert response.status_code == 409
+    assert "Reload the page" in _html(response)
+    db.session.expire_all()
+    assert db.session.get(PromotionJob, job.id).status is JobStatus.active
+
+
+def test_assigning_a_team_member(client, job):
+    promoter = TeamMemberFactory(team=job.team, user__name="Huda", user__language=Language.en).user
+    _as(client, job.coordinator)
+    page = f"/admin/promotions/{job.id}"
+    assert "Huda" in _html(client.get(page))
+
+    response = _post(client, f"{page}/members", {"user_ids": promoter.id, "version": str(job.version)},
+                     page=page, headers={**HTMX, "HX-Target": "job"})
+
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert [m.user_id for m in db.session.get(PromotionJob, job.id).members] == [promoter.id]
+    assert "Unassign" in _html(response)
