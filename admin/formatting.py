@@ -27,6 +27,11 @@ def money(amount: Decimal | None, currency: str) -> str:
     return f"{format_decimal(amount, format='#,##0.00')} {currency_name(currency)}"
 
 
+def number_money(amount: Decimal) -> str:
+    """An amount without its currency (a table's column names it): '1,250.00'."""
+    return format_decimal(amount, format='#,##0.00')
+
+
 def number(value) -> str:
     return format_decimal(value)
 
@@ -122,6 +127,7 @@ def role_option(role: str) -> tuple[str, str]:
 def init_app(bp) -> None:
     bp.add_app_template_filter(money, "money")
     bp.add_app_template_filter(number, "number")
+    bp.add_app_template_filter(number_money, "number_money")
     bp.add_app_template_filter(currency_name, "currency_name")
     bp.add_app_template_global(label, "label")
     bp.add_app_template_global(options, "options")

@@ -166,3 +166,78 @@ def test_assigning_a_team_member(client, job):
     db.session.expire_all()
     assert [m.user_id for m in db.session.get(PromotionJob, job.id).members] == [promoter.id]
     assert "Unassign" in _html(response)
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_active_jobs_money_per_currency_and_payouts_owed(client, job):
+    from shared.models import ClientPayment, Payout, PayoutSet, PayoutStatus
+    from datetime import date
+
+    record_count(job, 1500)
+    ended = JobFactory(coordinator=job.coordinator, page__seller__coordinator=job.coordinator,
+                       status=JobStatus.cancelled, final_count=1200, final_earned=Decimal("60.00"), title="Old job")
+    huda = PromoterFactory(name="Huda")
+    payout_set = PayoutSet(job_id=job.id, team_id=job.team_id, currency="TRY", split="equal",
+                           earned_before=Decimal("0"), earned_through=Decimal("150.00"),
+                           coordinator_share=Decimal("0"), coordinator_amount=Decimal("0"), amount=Decimal("150.00"))
+    payout_set.payouts.append(Payout(position=0, job_id=job.id, team_id=job.team_id, user_id=huda.id, weight=1,
+                                     amount=Decimal("150.00"), currency="TRY", status=PayoutStatus.pending, note=""))
+    db.session.add_all([payout_set, ClientPayment(seller_id=job.seller_id, amount=Decimal("100.00"), currency="TRY",
+                                                  paid_on=date(2026, 11, 20), method="cash", note="")])
+    db.session.commit()
+    _as(client, job.coordinator)
+
+    html = _html(client.get("/admin/"))
+
+    active = html[html.index('id="active-jobs"'):html.index('id="promotion-money"')]
+    assert job.title in active and "Old job" not in active
+    assert '<progress max="100" value="50"' in active
+    money = html[html.index('id="promotion-money"'):html.index('id="payouts-owed"')]
+    assert re.findall(r'<td class="num">([^<]+)</td>', money) == ["210.00", "150.00", "100.00"]
+    owed = html[html.index('id="payouts-owed"'):]
+    assert "Huda" in owed and "150.00 TRY" in owed
+
+
+# --- the team ------------------------------------------------------------------------------
+
+
+def test_a_promoter_records_a_contribution_and_the_coordinator_approves_it(client, job):
+    from shared.models import Contribution, ReviewStatus
+
+    promoter = PromoterFactory(language=Language.en, name="Huda")
+    assign(job, promoter)
+    _as(client, promoter)
+    page = _html(client.get("/admin/team"))
+    assert job.title in page and "Record a contribution" in page
+
+    response = _post(client, "/admin/team/contributions",
+                     {"job_id": job.id, "kind": "followers", "quantity": "١٢٠", "note": ""}, page="/admin/team")
+    assert response.status_code == 303
+    contribution = db.session.scalars(db.select(Contribution)).one()
+    assert contribution.quantity == 120 and contribution.user_id == promoter.id
+
+    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    _as(client, job.coordinator)
+    assert "Huda" in _html(client.get("/admin/team"))
+    refused = _post(client, f"/admin/team/contributions/{contribution.id}/review",
+                    {"status": "rejected", "rejection_reason": "", "version": str(contribution.version)},
+                    page="/admin/team")
+    assert refused.status_code == 422 and 'id="rejection_reason-error"' in _html(refused)
+    response = _post(client, f"/admin/team/contributions/{contribution.id}/review",
+                     {"status": "approved", "rejection_reason": "", "version": str(contribution.version)},
+                     page="/admin/team")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Contribution, contribution.id).status is ReviewStatus.approved
+
+
+def test_a_promoter_cannot_mark_her_payout_paid(client, job):
+    promoter = PromoterFactory(language=Language.en)
+    assign(job, promoter)
+    _as(client, promoter)
+
+    response = _post(client, "/admin/team/payouts/nope/paid", {"method": "cash"}, page="/admin/team")
+
+    assert response.status_code == 404
