@@ -241,3 +241,56 @@ def test_a_promoter_cannot_mark_her_payout_paid(client, job):
     response = _post(client, "/admin/team/payouts/nope/paid", {"method": "cash"}, page="/admin/team")
 
     assert response.status_code == 404
+
+
+# --- contests ------------------------------------------------------------------------------
+
+
+def _contest(team, **kwargs):
+    from datetime import datetime, timezone
+
+    from shared.models import Contest
+
+    contest = Contest(team_id=team.id, shop_name="عطورات الريحان", title="مسابقة أجمل تعليق",
+                      prize_description="طقم عطور", starts_at=datetime(2026, 11, 20, tzinfo=timezone.utc),
+                      ends_at=datetime(2026, 11, 27, tzinfo=timezone.utc), notes="", **kwargs)
+    db.session.add(contest)
+    db.session.commit()
+    return contest
+
+
+def test_a_member_enters_a_contest_and_the_coordinator_records_that_she_won(client, job):
+    from shared.models import Contest, EntryResult
+
+    promoter = PromoterFactory(language=Language.en, name="Huda")
+    assign(job, promoter)
+    contest = _contest(job.team)
+    _as(client, promoter)
+    assert "مسابقة أجمل تعليق" in _html(client.get("/admin/contests"))
+
+    response = _post(client, f"/admin/contests/{contest.id}/entries", {"version": str(contest.version)},
+                     page="/admin/contests")
+    assert response.status_code == 303
+    db.session.expire_all()
+    entry = db.session.get(Contest, contest.id).entries[0]
+    assert entry.user_id == promoter.id
+    assert "Enter this contest" not in _html(client.get("/admin/contests"))
+
+    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    _as(client, job.coordinator)
+    version = str(db.session.get(Contest, contest.id).version)
+    response = _post(client, f"/admin/contests/{contest.id}/entries/{entry.id}", {"result": "won", "version": version},
+                     page="/admin/contests")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Contest, contest.id).entries[0].result is EntryResult.won
+    assert "won" in _html(client.get("/admin/contests"))
+
+
+def test_another_teams_contest_is_not_found(client, job):
+    contest = _contest(JobFactory().team)
+    _as(client, job.coordinator)
+
+    assert "مسابقة أجمل تعليق" not in _html(client.get("/admin/contests"))
+    response = _post(client, f"/admin/contests/{contest.id}/entries", {}, page="/admin/contests")
+    assert response.status_code == 404
