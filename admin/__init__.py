@@ -12,7 +12,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from admin import language, rendering, views
-    from admin import contests, market_runs, orders, promotions, sellers, team, users  # noqa: F401  (their views join views.bp)
+    from admin import contests, market_runs, orders, pages, promotions, sellers, team, users  # noqa: F401  (their views join views.bp)
     from admin.assets import content_security_policy
     from shared.problems import HTML_ERROR_PAGE
 

@@ -294,3 +294,49 @@ def test_another_teams_contest_is_not_found(client, job):
     assert "مسابقة أجمل تعليق" not in _html(client.get("/admin/contests"))
     response = _post(client, f"/admin/contests/{contest.id}/entries", {}, page="/admin/contests")
     assert response.status_code == 404
+
+
+# --- a shop's social pages ---------------------------------------------------------------------
+
+
+def test_a_coordinator_adds_a_page_to_a_client_shop_without_javascript(client):
+    from shared.models import SocialPage
+    from tests.factories import ClientShopFactory
+
+    shop = ClientShopFactory(coordinator__language=Language.en)
+    _as(client, shop.coordinator)
+    form = f"/admin/sellers/{shop.id}/pages/new"
+
+    refused = _post(client, form, {"platform": "facebook", "url": "instagram.com/abukhalil", "name": ""}, page=form)
+    assert refused.status_code == 422
+    assert "is on Instagram, not Facebook" in _html(refused)
+
+    response = _post(client, form, {"platform": "facebook", "url": "facebook.com/abukhalil/", "name": "Abu Khalil"},
+                     page=form)
+    assert response.status_code == 303
+    page = db.session.scalars(db.select(SocialPage)).one()
+    assert page.url == "https://facebook.com/abukhalil" and page.handle == "abukhalil"
+    assert "Abu Khalil" in _html(client.get(f"/admin/sellers/{shop.id}"))
+
+
+def test_the_page_address_is_checked_as_it_is_typed_in_arabic(client):
+    from tests.factories import ClientShopFactory
+
+    shop = ClientShopFactory(coordinator__language=Language.ar)
+    _as(client, shop.coordinator)
+
+    bad = client.get("/admin/pages/check/url?platform=facebook&url=example.com/x", headers=HTMX)
+    good = client.get("/admin/pages/check/url?platform=facebook&url=fb.com/abukhalil", headers=HTMX)
+
+    assert "ليس عنوان صفحة على فيسبوك" in _html(bad) and "<html" not in _html(bad)
+    assert re.search(r'id="url-error"[^>]*></p>', _html(good))
+
+
+def test_a_promoter_cannot_add_a_page(client, job):
+    promoter = PromoterFactory(language=Language.en)
+    assign(job, promoter)
+    _as(client, promoter)
+
+    response = client.get(f"/admin/sellers/{job.seller_id}/pages/new")
+
+    assert response.status_code in (403, 404)
