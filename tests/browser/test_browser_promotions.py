@@ -109,3 +109,19 @@ def test_a_promoters_pages_fit_a_360_px_phone(page, log_in, screenshot, language
         assert response.status == 200, name
         assert page.evaluate(NO_HORIZONTAL_SCROLL), f"{name} scrolls sideways in {language.value}"
         screenshot(page, f"admin-{name}-{language.value}")
+
+
+@pytest.mark.parametrize("language", [Language.ar, Language.en])
+def test_reems_books_fit_a_360_px_phone(page, log_in, screenshot, language):
+    from tests.browser.test_browser_admin import _shop
+
+    shop = _shop(language)
+    log_in(page, shop["owner"])
+    paths = {"products": "/admin/products", "product-new": "/admin/products/new",
+             "customers": "/admin/customers", "customer": f"/admin/customers/{shop['order'].customer_id}",
+             "reports": "/admin/reports"}
+    for name, path in paths.items():
+        response = page.goto(path)
+        assert response.status == 200, name
+        assert page.evaluate(NO_HORIZONTAL_SCROLL), f"{name} scrolls sideways in {language.value}"
+        screenshot(page, f"admin-{name}-{language.value}")
