@@ -98,5 +98,5 @@ def _page(*, code: int = 200, errors=None, typed=None, saved=None, review_errors
         contributions=found.items, payouts=owed.items, kinds=list(ContributionKind),
         methods=[m for m in PaymentMethod if m != PaymentMethod.credit], errors=errors or {},
         typed=typed or {}, saved=saved, review_errors=review_errors or {}, payout_errors=payout_errors or {},
-        myself=user,
+        myself=user, can_record=user.role in (Role.promoter, Role.coordinator, Role.admin),
     )
