@@ -224,7 +224,7 @@ def test_a_promoter_records_a_contribution_and_the_coordinator_approves_it(clien
     refused = _post(client, f"/admin/team/contributions/{contribution.id}/review",
                     {"status": "rejected", "rejection_reason": "", "version": str(contribution.version)},
                     page="/admin/team")
-    assert refused.status_code == 422 and 'id="rejection_reason-error"' in _html(refused)
+    assert refused.status_code == 422 and f'id="reason-{contribution.id}-error"' in _html(refused)
     response = _post(client, f"/admin/team/contributions/{contribution.id}/review",
                      {"status": "approved", "rejection_reason": "", "version": str(contribution.version)},
                      page="/admin/team")

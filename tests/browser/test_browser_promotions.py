@@ -125,3 +125,25 @@ def test_reems_books_fit_a_360_px_phone(page, log_in, screenshot, language):
         assert response.status == 200, name
         assert page.evaluate(NO_HORIZONTAL_SCROLL), f"{name} scrolls sideways in {language.value}"
         screenshot(page, f"admin-{name}-{language.value}")
+
+
+def test_recording_a_count_works_with_javascript_off(browser, live_server, log_in):
+    from tests.browser.conftest import PHONE
+
+    context = browser.new_context(base_url=live_server, viewport=PHONE, java_script_enabled=False)
+    context.route(lambda url: not url.startswith(live_server + "/"), lambda route: route.abort())
+    page = context.new_page()
+    try:
+        job = JobFactory(coordinator__language=Language.en, page__seller__coordinator__language=Language.en)
+        log_in(page, job.coordinator)
+        page.goto(f"/admin/promotions/{job.id}")
+
+        page.fill("#count", "١٥٠٠")
+        with page.expect_navigation():
+            page.click("text=Record the count")
+
+        assert page.get_attribute("#job-progress", "value") == "50"
+        assert page.inner_text("#earned") == "150.00 TRY"
+        assert page.inner_text("[role=status]") == "Count recorded."
+    finally:
+        context.close()
