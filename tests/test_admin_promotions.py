@@ -340,3 +340,47 @@ def test_a_promoter_cannot_add_a_page(client, job):
     response = client.get(f"/admin/sellers/{job.seller_id}/pages/new")
 
     assert response.status_code in (403, 404)
+
+
+# --- no query in a loop --------------------------------------------------------------------
+
+
+def _busy(coordinator_id: str, team_id: str, n: int):
+    """`n` more jobs of the coordinator, each with a member, a count, a contribution and a payout."""
+    from shared.models import (
+        Contribution, ContributionKind, Payout, PayoutSet, PayoutStatus, ReviewStatus, Team, User,
+    )
+
+    coordinator, team = db.session.get(User, coordinator_id), db.session.get(Team, team_id)
+    for _ in range(n):
+        other = JobFactory(coordinator=coordinator, page__seller__coordinator=coordinator, team=team)
+        promoter = PromoterFactory()
+        assign(other, promoter)
+        record_count(other, 1200)
+        payout_set = PayoutSet(job_id=other.id, team_id=team_id, currency="TRY", split="equal",
+                               earned_before=Decimal("0"), earned_through=Decimal("60.00"),
+                               coordinator_share=Decimal("0"), coordinator_amount=Decimal("0"),
+                               amount=Decimal("60.00"))
+        payout_set.payouts.append(Payout(position=0, job_id=other.id, team_id=team_id, user_id=promoter.id,
+                                         weight=1, amount=Decimal("60.00"), currency="TRY",
+                                         status=PayoutStatus.pending, note=""))
+        db.session.add_all([payout_set, Contribution(job_id=other.id, team_id=team_id, user_id=promoter.id,
+                                                     kind=ContributionKind.likes, quantity=5, note="",
+                                                     status=ReviewStatus.pending, rejection_reason="")])
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/promotions", "/admin/team", "/admin/contests"])
+def test_zeinas_pages_run_the_same_queries_for_one_or_many_jobs(client, job, count_queries, path):
+    coordinator_id, team_id = job.coordinator_id, job.team_id
+    _busy(coordinator_id, team_id, 1)
+    _as(client, job.coordinator)
+    client.get(path)  # warm up (the first request loads more)
+
+    with count_queries() as one:
+        assert client.get(path).status_code == 200
+    _busy(coordinator_id, team_id, 6)
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+
+    assert many.count == one.count
