@@ -12,16 +12,21 @@ from flask_login import current_user
 
 from admin.charts import progress_chart
 from admin.conventions import View, check_version, field_errors, parse
+from admin.formatting import label
 from admin.rendering import is_htmx, list_block, render
 from admin.views import bp
 from shared.errors import Invalid
 from shared.extensions import db
-from shared.models import JobStatus
-from shared.schemas.promotions import MembersAdd, ProgressCreate, PromotionQuery, PromotionUpdate
-from shared.services import promotions, teams
+from shared.models import JobStatus, Metric, Role, Split
+from shared.money import CURRENCIES
+from shared.schemas.promotions import (
+    DEFAULT_DISCLOSURE, MembersAdd, ProgressCreate, PromotionCreate, PromotionQuery, PromotionUpdate,
+)
+from shared.services import pages, promotions, teams
 from shared.services.promotion_status import ALLOWED, RECORDING
 
-query_schema, progress_schema = PromotionQuery(), ProgressCreate()
+query_schema, progress_schema, create_schema = PromotionQuery(), ProgressCreate(), PromotionCreate()
+PAGES_IN_A_MENU = 100
 update_schema, members_schema = PromotionUpdate(), MembersAdd()
 
 
@@ -46,7 +51,41 @@ class Promotions(View):
 
 def _list(page, *, block: str = "main", code: int = 200, errors=None):
     return render("admin/promotions.html", block=block, code=code, page=page, errors=errors or {},
-                  filters=request.args, statuses=list(JobStatus))
+                  filters=request.args, statuses=list(JobStatus),
+                  can_start=current_user.role in (Role.coordinator, Role.admin))
+
+
+@bp.view("/promotions/new", "promotion_new")
+class NewPromotion(View):
+    def get(self):
+        return _new_form({"page_id": request.args.get("page_id", ""), "metric": Metric.followers.value,
+                          "currency": "TRY", "disclosure": DEFAULT_DISCLOSURE, "split": Split.equal.value})
+
+    def post(self):
+        """A draft job on a page of a client shop, paid in money (or, with no price, in kind)."""
+        try:
+            data = parse(create_schema, _terms(request.form))
+            job = promotions.create_job(db.session, current_user, data, tz_name=_tz())
+        except (ma.ValidationError, Invalid) as error:
+            return _new_form(request.form, errors=field_errors(error), code=422)
+        return redirect(url_for(".promotion", job_id=job.id), 303)
+
+
+def _terms(form) -> dict:
+    """The form as PromotionCreate reads it: an in-kind reward is its own object."""
+    typed = form.to_dict()
+    description = typed.pop("reward_description", "").strip()
+    if description and not typed.get("price", "").strip():
+        typed["reward"] = {"description": description}
+    return typed
+
+
+def _new_form(typed, *, errors=None, code: int = 200):
+    found = pages.list_pages(db.session, current_user, pages.PageFilter(), limit=PAGES_IN_A_MENU, cursor=None)
+    return render("admin/promotion_new.html", code=code, typed=typed, errors=errors or {},
+                  page_choices=[(page.id, f"{page.name or page.handle} · {label('platform', page.platform)}")
+                                for page in found.items],
+                  metrics=list(Metric), splits=list(Split), currencies=[(c, c) for c in CURRENCIES])
 
 
 @bp.view("/promotions/<job_id>", "promotion")

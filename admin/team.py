@@ -14,14 +14,18 @@ from admin.conventions import View, check_version, field_errors, parse
 from admin.rendering import render
 from admin.views import bp
 from shared.dates import local_today
-from shared.errors import Invalid
+from shared.errors import Conflict, Invalid
 from shared.extensions import db
-from shared.models import ContributionKind, JobStatus, PaymentMethod, PayoutStatus, ReviewStatus, Role
+from shared.models import (
+    ContributionKind, JobStatus, Language, PaymentMethod, PayoutStatus, ReviewStatus, Role,
+)
 from shared.schemas.contributions import ContributionCreate, ContributionUpdate
 from shared.schemas.payouts import PayoutUpdate
+from shared.schemas.teams import AccountCreate
 from shared.services import contributions, payouts, promotions, teams
 
 create_schema, review_schema, payout_schema = ContributionCreate(), ContributionUpdate(), PayoutUpdate()
+account_schema = AccountCreate()
 SHOWN = 30  # rows of each list on the page
 
 
@@ -78,7 +82,27 @@ class PayoutPaid(View):
         return redirect(url_for(".team", saved="paid"), 303)
 
 
-def _page(*, code: int = 200, errors=None, typed=None, saved=None, review_errors=None, payout_errors=None):
+@bp.view("/team/<team_id>/accounts", "team_account_new")
+class NewPromoterAccount(View):
+    def post(self, team_id):
+        """A promoter's account, made a member of the team. Its first password is shown
+        this once, on the page this answers (never in an address), to tell her."""
+        user = current_user._get_current_object()
+        team = teams.get_team(db.session, user, team_id, for_update=True)
+        try:
+            data = parse(account_schema)
+            account = teams.create_promoter_account(db.session, user, team, data,
+                                                    phone_region=current_app.config["DEFAULT_PHONE_REGION"])
+        except (ma.ValidationError, Invalid) as error:
+            return _page(code=422, account_errors={team.id: field_errors(error)}, account_typed=request.form)
+        except Conflict as error:  # the email or phone is an account's already
+            return _page(code=409, account_errors={team.id: {"_form": [str(error.detail)]}},
+                         account_typed=request.form)
+        return _page(code=201, new_account=account)
+
+
+def _page(*, code: int = 200, errors=None, typed=None, saved=None, review_errors=None, payout_errors=None,
+          account_errors=None, account_typed=None, new_account=None):
     user = current_user._get_current_object()
     reviews = user.role in (Role.coordinator, Role.admin)
     my_teams = teams.list_teams(db.session, user, q=None, limit=SHOWN, cursor=None)
@@ -99,4 +123,7 @@ def _page(*, code: int = 200, errors=None, typed=None, saved=None, review_errors
         methods=[m for m in PaymentMethod if m != PaymentMethod.credit], errors=errors or {},
         typed=typed or {}, saved=saved, review_errors=review_errors or {}, payout_errors=payout_errors or {},
         myself=user, can_record=user.role in (Role.promoter, Role.coordinator, Role.admin),
+        account_errors=account_errors or {}, account_typed=account_typed or {"language": Language.ar.value},
+        new_account=new_account, languages=list(Language), coordinated={t.id for t in my_teams.items
+                                                                         if teams.coordinates(user, t)},
     )

@@ -384,3 +384,66 @@ def test_zeinas_pages_run_the_same_queries_for_one_or_many_jobs(client, job, cou
         assert client.get(path).status_code == 200
 
     assert many.count == one.count
+
+
+def test_zeina_starts_a_job_from_her_phone(client):
+    from tests.factories import PageFactory, TeamFactory
+
+    zeina = CoordinatorFactory(language=Language.en)
+    page = PageFactory(seller__coordinator=zeina, name="Abu Khalil")
+    TeamFactory(coordinator=zeina)
+    _as(client, zeina)
+    assert "Start a job" in _html(client.get("/admin/promotions"))
+    form = "/admin/promotions/new"
+    assert "Abu Khalil · Facebook" in _html(client.get(form))
+
+    refused = _post(client, form, {"page_id": page.id, "baseline_count": "1000", "target_gain": "0",
+                                   "price": "300", "currency": "TRY", "metric": "followers", "split": "equal"}, page=form)
+    assert refused.status_code == 422 and 'id="target_gain-error"' in _html(refused)
+    created = _post(client, form, {"page_id": page.id, "title": "1,000 followers", "baseline_count": "١٠٠٠",
+                                   "target_gain": "1000", "price": "300", "currency": "TRY", "metric": "followers",
+                                   "split": "equal", "reward_description": "", "deadline": "", "disclosure": "#إعلان"},
+                    page=form)
+    assert created.status_code == 303
+    job = db.session.scalars(db.select(PromotionJob)).one()
+    assert (job.status, job.baseline_count, job.price, job.team_id is not None) == (JobStatus.draft, 1000, Decimal("300.00"), True)
+
+    started = _post(client, f"/admin/promotions/{job.id}/status", {"status": "active", "version": str(job.version)},
+                    page=f"/admin/promotions/{job.id}")
+    assert started.status_code == 303
+    assert "Record the count" in _html(client.get(f"/admin/promotions/{job.id}"))
+
+
+def test_a_job_in_kind_has_no_price(client):
+    from tests.factories import PageFactory
+
+    zeina = CoordinatorFactory(language=Language.en)
+    page = PageFactory(seller__coordinator=zeina)
+    _as(client, zeina)
+    form = "/admin/promotions/new"
+
+    created = _post(client, form, {"page_id": page.id, "baseline_count": "200", "target_gain": "100", "price": "",
+                                   "currency": "TRY", "metric": "likes", "split": "equal",
+                                   "reward_description": "صندوق حلويات"}, page=form)
+
+    assert created.status_code == 303
+    job = db.session.scalars(db.select(PromotionJob)).one()
+    assert job.price is None and job.reward_description == "صندوق حلويات"
+
+
+def test_zeina_makes_a_promoter_account_and_sees_its_password_once(client, job):
+    from shared.models import User
+
+    _as(client, job.coordinator)
+
+    response = _post(client, f"/admin/team/{job.team_id}/accounts",
+                     {"name": "Rahaf", "email": "", "phone": "0944 555 666", "language": "ar"}, page="/admin/team")
+
+    assert response.status_code == 201
+    password = re.search(r'<code>([a-z0-9-]{14})</code>', _html(response)).group(1)
+    rahaf = db.session.scalars(db.select(User).where(User.name == "Rahaf")).one()
+    assert rahaf.phone == "+963944555666"
+    assert password not in _html(client.get("/admin/team"))
+    refused = _post(client, f"/admin/team/{job.team_id}/accounts",
+                    {"name": "Rahaf 2", "email": "", "phone": "", "language": "ar"}, page="/admin/team")
+    assert refused.status_code == 422 and f'id="email-{job.team_id}-error"' in _html(refused)

@@ -82,6 +82,7 @@ def test_zeinas_pages_fit_a_360_px_phone_in_both_languages(page, log_in, screens
         "dashboard-promotions": "/admin/",
         "promotions": "/admin/promotions",
         "promotion": f"/admin/promotions/{job.id}",
+        "promotion-new": "/admin/promotions/new",
         "team": "/admin/team",
         "contests": "/admin/contests",
         "client-shop": f"/admin/sellers/{job.seller_id}",
