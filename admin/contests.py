@@ -4,6 +4,9 @@ A coordinator records each entry's result and the prize received; a member enter
 contest herself. Through shared.services.contests with the API's schemas
 (shared/schemas/contests.py); plain POSTs and redirects (boosted by htmx).
 """
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import marshmallow as ma
 from flask import current_app, redirect, request, url_for
 from flask_login import current_user
@@ -15,11 +18,15 @@ from shared.dates import local_today
 from shared.errors import Invalid
 from shared.extensions import db
 from shared.models import EntryResult, Role
-from shared.schemas.contests import ContestQuery, EntryCreate, EntryUpdate
-from shared.services import contests, teams
+from shared.money import CURRENCIES
+from shared.schemas.contests import ContestCreate, ContestQuery, EntryCreate, EntryUpdate
+from shared.services import contests, sellers, teams
 from shared.services.teams import coordinates
 
 query_schema, entry_schema, result_schema = ContestQuery(), EntryCreate(), EntryUpdate()
+create_schema = ContestCreate()
+SHOPS_IN_A_MENU = 50
+MOMENTS = ("starts_at", "ends_at")  # <input type="datetime-local">: a local time, no offset
 
 
 @bp.view("/contests", "contests")
@@ -67,6 +74,43 @@ class ContestEntryResult(View):
         return redirect(url_for(".contests", saved="result"), 303)
 
 
+@bp.view("/contests/new", "contest_new")
+class NewContest(View):
+    def get(self):
+        return _new_form({})
+
+    def post(self):
+        """A contest one of her teams enters: on a client shop, or any shop named."""
+        try:
+            contest = contests.create_contest(db.session, current_user, parse(create_schema, _typed()))
+        except (ma.ValidationError, Invalid) as error:
+            return _new_form(request.form, errors=field_errors(error), code=422)
+        return redirect(url_for(".contests", saved="created", q=contest.title), 303)
+
+
+def _typed() -> dict:
+    """The form, its local times (the app's TIMEZONE, as the page shows them) with their offset."""
+    typed = request.form.to_dict()
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    for name in MOMENTS:
+        try:
+            typed[name] = datetime.fromisoformat(typed[name]).replace(tzinfo=zone).isoformat()
+        except (KeyError, ValueError):
+            pass  # left as typed: the schema says what is wrong with it
+    return typed
+
+
+def _new_form(typed, *, errors=None, code: int = 200):
+    user = current_user._get_current_object()
+    mine = [team for team in teams.list_teams(db.session, user, q=None, limit=50, cursor=None).items
+            if coordinates(user, team)]
+    shops = sellers.list_sellers(db.session, user, limit=SHOPS_IN_A_MENU, cursor=None).items
+    return render("admin/contest_new.html", code=code, typed=typed, errors=errors or {},
+                  team_choices=[(team.id, team.name) for team in mine],
+                  shop_choices=[(shop.id, shop.name) for shop in shops],
+                  currencies=[(c, c) for c in CURRENCIES])
+
+
 def _page_of(user):
     return contests.list_contests(db.session, user, contests.ContestFilter(), limit=20, cursor=None)
 
@@ -81,4 +125,5 @@ def _list(page, *, block: str = "main", code: int = 200, errors=None, saved=None
                 members[team.id] = [(m.user_id, m.user.name or m.user.email) for m in team.members]
     return render("admin/contests.html", block=block, code=code, page=page, errors=errors or {},
                   q=request.args.get("q", ""), saved=saved, entry_errors=entry_errors or {},
-                  members=members, coordinated=coordinated, results=list(EntryResult), myself=user)
+                  members=members, coordinated=coordinated, results=list(EntryResult), myself=user,
+                  can_add=user.role in (Role.coordinator, Role.admin))

@@ -447,3 +447,29 @@ def test_zeina_makes_a_promoter_account_and_sees_its_password_once(client, job):
     refused = _post(client, f"/admin/team/{job.team_id}/accounts",
                     {"name": "Rahaf 2", "email": "", "phone": "", "language": "ar"}, page="/admin/team")
     assert refused.status_code == 422 and f'id="email-{job.team_id}-error"' in _html(refused)
+
+
+def test_zeina_adds_a_contest_with_local_times(client, job):
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from shared.models import Contest
+
+    _as(client, job.coordinator)
+    form = "/admin/contests/new"
+    assert client.get(form).status_code == 200
+
+    refused = _post(client, form, {"title": "مسابقة", "prize_description": "", "starts_at": "2026-11-20T09:00",
+                                   "ends_at": "2026-11-19T09:00", "shop_name": "عطورات الريحان", "seller_id": "",
+                                   "currency": "", "prize_value": "", "shop_url": "", "rules_url": ""}, page=form)
+    assert refused.status_code == 422 and 'id="prize_description-error"' in _html(refused)
+    created = _post(client, form, {"title": "مسابقة أجمل تعليق", "prize_description": "طقم عطور",
+                                   "starts_at": "2026-11-20T09:00", "ends_at": "2026-11-27T21:00",
+                                   "shop_name": "عطورات الريحان", "seller_id": "", "currency": "TRY",
+                                   "prize_value": "٣٠٠", "shop_url": "", "rules_url": ""}, page=form)
+    assert created.status_code == 303
+    contest = db.session.scalars(db.select(Contest)).one()
+    assert contest.team_id == job.team_id and contest.prize_value == Decimal("300.00")
+    local = ZoneInfo(client.application.config["TIMEZONE"])  # as the page shows times
+    assert contest.starts_at == datetime(2026, 11, 20, 9, 0, tzinfo=local).astimezone(timezone.utc)
+    assert "مسابقة أجمل تعليق" in _html(client.get("/admin/contests"))

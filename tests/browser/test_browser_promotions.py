@@ -85,6 +85,7 @@ def test_zeinas_pages_fit_a_360_px_phone_in_both_languages(page, log_in, screens
         "promotion-new": "/admin/promotions/new",
         "team": "/admin/team",
         "contests": "/admin/contests",
+        "contest-new": "/admin/contests/new",
         "client-shop": f"/admin/sellers/{job.seller_id}",
         "page-new": f"/admin/sellers/{job.seller_id}/pages/new",
         "page": f"/admin/pages/{job.page_id}",
