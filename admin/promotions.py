@@ -15,15 +15,15 @@ from admin.conventions import View, check_version, field_errors, parse
 from admin.formatting import label
 from admin.rendering import is_htmx, list_block, render
 from admin.views import bp
-from shared.errors import Invalid
+from shared.errors import Conflict, Invalid, Stale
 from shared.extensions import db
 from shared.models import JobStatus, Metric, Role, Split
 from shared.money import CURRENCIES
 from shared.schemas.promotions import (
     DEFAULT_DISCLOSURE, MembersAdd, ProgressCreate, PromotionCreate, PromotionQuery, PromotionUpdate,
 )
-from shared.services import pages, promotions, teams
-from shared.services.promotion_status import ALLOWED, RECORDING
+from shared.services import pages, payouts, promotions, teams
+from shared.services.promotion_status import ALLOWED, BILLED, RECORDING
 
 query_schema, progress_schema, create_schema = PromotionQuery(), ProgressCreate(), PromotionCreate()
 PAGES_IN_A_MENU = 100
@@ -146,6 +146,24 @@ class PromotionMembers(View):
         return _done(job, "members")
 
 
+@bp.view("/promotions/<job_id>/payouts", "promotion_payout")
+class PromotionPayout(View):
+    def post(self, job_id):
+        """Pay out what the job earned since its last payout: the coordinator's share kept,
+        the rest split among the members (payouts to mark paid on the team page)."""
+        user = current_user._get_current_object()
+        job = promotions.load_job(db.session, user, job_id)
+        check_version(job)
+        try:
+            payouts.create_payout_set(db.session, user, job.id)
+        except Conflict as error:  # nothing new earned, nobody to pay...: said on the job's page
+            if isinstance(error, Stale):
+                raise
+            shown = promotions.get_job(db.session, user, job_id, tz_name=_tz())
+            return _page(shown, code=409, problem=error.detail)
+        return _done(job, "payout")
+
+
 @bp.view("/promotions/<job_id>/members/<user_id>/remove", "promotion_member_remove")
 class PromotionMemberRemove(View):
     def post(self, job_id, user_id):
@@ -163,7 +181,7 @@ def _done(job, saved: str):
     return redirect(url_for(".promotion", job_id=job.id, saved=saved), 303)
 
 
-def _page(job, *, code: int = 200, errors=None, typed=None, saved=None):
+def _page(job, *, code: int = 200, errors=None, typed=None, saved=None, problem=None):
     user = current_user._get_current_object()
     can_change = promotions.coordinates(user, job.row)
     team_members = []
@@ -174,7 +192,8 @@ def _page(job, *, code: int = 200, errors=None, typed=None, saved=None):
     return render(
         "admin/promotion.html", block="job", code=code, job=job, figures=job.figures,
         chart=progress_chart(job.figures.series, job.baseline_count, job.baseline_count + job.target_gain),
-        can_change=can_change, recording=job.status in RECORDING,
+        can_change=can_change, recording=job.status in RECORDING, refused=problem,
+        can_pay_out=can_change and job.price is not None and job.status in BILLED,
         next_statuses=ALLOWED[job.status] if can_change else (), team_members=team_members,
         errors=errors or {}, typed=typed or {}, saved=saved,
     )

@@ -473,3 +473,29 @@ def test_zeina_adds_a_contest_with_local_times(client, job):
     local = ZoneInfo(client.application.config["TIMEZONE"])  # as the page shows times
     assert contest.starts_at == datetime(2026, 11, 20, 9, 0, tzinfo=local).astimezone(timezone.utc)
     assert "مسابقة أجمل تعليق" in _html(client.get("/admin/contests"))
+
+
+def test_zeina_pays_out_what_a_job_earned_and_marks_a_payout_paid(client, job):
+    from shared.models import Payout, PayoutStatus
+
+    promoter = PromoterFactory(language=Language.en, name="Huda")
+    assign(job, promoter)
+    record_count(job, 1500)
+    _as(client, job.coordinator)
+    page = f"/admin/promotions/{job.id}"
+
+    response = _post(client, f"{page}/payouts", {"version": str(job.version)}, page=page)
+    assert response.status_code == 303
+    payout = db.session.scalars(db.select(Payout)).one()
+    assert (payout.user_id, payout.amount) == (promoter.id, Decimal("150.00"))
+    again = _post(client, f"{page}/payouts", {}, page=page)
+    assert again.status_code == 409 and "Nothing new to pay out" in _html(again) and 'id="job"' in _html(again)
+
+    team = _html(client.get("/admin/team"))
+    assert "Huda" in team and "150.00 TRY" in team
+    paid = _post(client, f"/admin/team/payouts/{payout.id}/paid", {"method": "transfer", "version": str(payout.version)},
+                 page="/admin/team")
+    assert paid.status_code == 303
+    db.session.expire_all()
+    done = db.session.get(Payout, payout.id)
+    assert done.status is PayoutStatus.paid and done.method.value == "transfer"
