@@ -40,7 +40,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	else echo "SKIPPED: npm is missing (apt-get install npm), so the browser and contract tests will skip."; fi
 
 # Over real HTTP (gunicorn + wrk), SQLite and PostgreSQL, 10,000 and 1,000,000 orders:
-# writes docs/PERFORMANCE.md (long: about 40 minutes). bench-quick: 10,000 orders on
+# writes docs/PERFORMANCE.md (40-60 minutes on 2 cores). bench-quick: 10,000 orders on
 # SQLite, 5 s runs, printed only (for iterating). Both need wrk (apt-get install wrk).
 bench: install wrk
 	$(BIN)/python scripts/bench.py

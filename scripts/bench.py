@@ -10,7 +10,7 @@ Flask app answering {"ok": true} (scripts/bench_bare.py) under the same settings
 calibrates for the machine and for whatever else it is doing. The result goes to
 docs/PERFORMANCE.md (req/s, p50/p95/p99, ratio, peak worker RSS, each budget met or not).
 
-    make bench                      # the full matrix (long: about 40 minutes)
+    make bench                      # the full matrix (40-60 minutes on 2 cores, most of it 1M-order seeding and 10 s runs)
     make bench-quick                # 10,000 orders on SQLite, printed only
     BENCH_ORDERS=10000 BENCH_DATABASES=sqlite,postgresql .venv/bin/python scripts/bench.py
 
