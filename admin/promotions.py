@@ -51,6 +51,7 @@ class Promotions(View):
 
 def _list(page, *, block: str = "main", code: int = 200, errors=None):
     return render("admin/promotions.html", block=block, code=code, page=page, errors=errors or {},
+                  saved=request.args.get("saved"),
                   filters=request.args, statuses=list(JobStatus),
                   can_start=current_user.role in (Role.coordinator, Role.admin))
 
@@ -164,6 +165,29 @@ class PromotionPayout(View):
         return _done(job, "payout")
 
 
+@bp.view("/promotions/<job_id>/progress/<record_id>/delete", "promotion_progress_delete")
+class PromotionProgressDelete(View):
+    def post(self, job_id, record_id):
+        """Take back a count typed by mistake (while the job is active): the figures follow
+        the counts that remain."""
+        user = current_user._get_current_object()
+        job = promotions.load_job(db.session, user, job_id, for_update=True)
+        check_version(job)
+        promotions.delete_progress(db.session, user, job, record_id)
+        return _done(job, "count_deleted")
+
+
+@bp.view("/promotions/<job_id>/delete", "promotion_delete")
+class PromotionDelete(View):
+    def post(self, job_id):
+        """Delete a draft (a job started by mistake); a job once started is cancelled instead."""
+        user = current_user._get_current_object()
+        job = promotions.load_job(db.session, user, job_id, for_update=True)
+        check_version(job)
+        promotions.delete_job(db.session, user, job)
+        return redirect(url_for(".promotions", saved="deleted"), 303)
+
+
 @bp.view("/promotions/<job_id>/members/<user_id>/remove", "promotion_member_remove")
 class PromotionMemberRemove(View):
     def post(self, job_id, user_id):
@@ -193,6 +217,7 @@ def _page(job, *, code: int = 200, errors=None, typed=None, saved=None, problem=
         "admin/promotion.html", block="job", code=code, job=job, figures=job.figures,
         chart=progress_chart(job.figures.series, job.baseline_count, job.baseline_count + job.target_gain),
         can_change=can_change, recording=job.status in RECORDING, refused=problem,
+        can_delete=can_change and job.status is JobStatus.draft,
         can_pay_out=can_change and job.price is not None and job.status in BILLED,
         next_statuses=ALLOWED[job.status] if can_change else (), team_members=team_members,
         errors=errors or {}, typed=typed or {}, saved=saved,

@@ -1,0 +1,236 @@
+"""What Zeina tripped on in a day of using the admin from her phone, through Flask's test
+client: counts typed with thousands marks, a promoter who already has an account joining
+her team, a count typed by mistake taken back, a draft started by mistake deleted."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from shared.extensions import db
+from shared.models import JobStatus, Language, PromotionJob, Role, TeamMember, utcnow
+from shared.text import without_grouping
+from tests.factories import (
+    JobFactory, PromoterFactory, TeamFactory, TeamMemberFactory, UserFactory, assign, record_count,
+)
+from tests.test_admin import HTMX, csrf_token, log_in
+
+
+def _html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def _post(client, path, data, *, page, headers=None):
+    return client.post(path, data={"csrf_token": csrf_token(client, page), **data}, headers=headers or {})
+
+
+def _progress(html: str) -> str:
+    return re.search(r'<progress max="100" value="(\d+)" id="job-progress"', html).group(1)
+
+
+@pytest.fixture
+def job():
+    """Zeina's active job: baseline 1,000, target +1,000, 300.00 TRY for the whole target."""
+    return JobFactory(coordinator__language=Language.en, page__seller__coordinator__language=Language.en)
+
+
+@pytest.fixture
+def zeina(client, job):
+    assert log_in(client, job.coordinator).status_code == 303
+    return job.coordinator
+
+
+# --- counts as people type them --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("١٬٥٠٠", "١٥٠٠"), ("12,500", "12500"), ("12 500", "12500"), ("1,000,000", "1000000"),
+    ("1500", "1500"), ("1,5", "1,5"), ("1,2345", "1,2345"), ("abc", "abc"),
+])
+def test_thousands_marks_are_dropped_only_between_groups_of_three(typed, read):
+    assert without_grouping(typed) == read
+
+
+@pytest.mark.parametrize("typed", ["1,500", "١٬٥٠٠", "1 500"])
+def test_a_count_copied_from_the_page_with_thousands_marks_is_recorded(client, job, zeina, typed):
+    page = f"/admin/promotions/{job.id}"
+
+    response = _post(client, f"{page}/progress", {"count": typed}, page=page)
+
+    assert response.status_code == 303
+    html = _html(client.get(page))
+    assert _progress(html) == "50" and "150.00 TRY" in html
+
+
+def test_a_job_is_started_with_counts_written_with_thousands_marks(client, job, zeina):
+    form = "/admin/promotions/new"
+
+    created = _post(client, form, {"page_id": job.page_id, "title": "Instagram", "baseline_count": "١٬٠٠٠",
+                                   "target_gain": "2,000", "price": "600", "currency": "TRY",
+                                   "metric": "followers", "split": "equal"}, page=form)
+
+    assert created.status_code == 303
+    new = db.session.scalars(db.select(PromotionJob).where(PromotionJob.title == "Instagram")).one()
+    assert (new.baseline_count, new.target_gain) == (1000, 2000)
+
+
+# --- a promoter who already has an account joins the team ------------------------------------
+
+
+def test_zeina_adds_a_promoter_who_has_an_account_by_her_email(client, job, zeina):
+    salma = PromoterFactory(name="Salma", email="salma@example.com")
+
+    response = _post(client, f"/admin/team/{job.team_id}/members", {"who": "  Salma@Example.com "},
+                     page="/admin/team")
+
+    assert response.status_code == 303 and response.headers["Location"].endswith("/admin/team?saved=member#members")
+    assert salma.id in {m.user_id for m in db.session.scalars(db.select(TeamMember).where(
+        TeamMember.team_id == job.team_id))}
+    assert "She is in the team now" in _html(client.get("/admin/team?saved=member"))
+
+
+def test_zeina_adds_a_promoter_by_her_phone_typed_in_arabic_digits(client, job, zeina):
+    lina = PromoterFactory(name="Lina", email=None, phone="+963944555666")
+
+    response = _post(client, f"/admin/team/{job.team_id}/members", {"who": "٠٩٤٤ ٥٥٥ ٦٦٦"}, page="/admin/team")
+
+    assert response.status_code == 303
+    assert lina.id in {m.user_id for m in db.session.scalars(db.select(TeamMember).where(
+        TeamMember.team_id == job.team_id))}
+
+
+@pytest.mark.parametrize(("who", "code", "said"), [
+    ("nobody@example.com", 404, "No promoter has an account with this email or phone"),
+    ("", 422, "Type her email or her phone number."),
+    ("huda@", 422, "Not a valid email address."),
+])
+def test_a_promoter_not_found_is_said_beside_the_box(client, job, zeina, who, code, said):
+    response = _post(client, f"/admin/team/{job.team_id}/members", {"who": who}, page="/admin/team")
+
+    assert response.status_code == code
+    html = _html(response)
+    assert f'id="who-{job.team_id}-error"' in html and said in html
+    assert "<details open" in html  # the form stays open with its message
+    assert "/api/v1" not in html  # the API's advice is not the admin's
+
+
+def test_a_member_already_in_the_team_is_said_so(client, job, zeina):
+    huda = TeamMemberFactory(team=job.team, user__name="Huda", user__email="huda@example.com").user
+
+    response = _post(client, f"/admin/team/{job.team_id}/members", {"who": huda.email}, page="/admin/team")
+
+    assert response.status_code == 409
+    assert "Huda is already in this team." in _html(response)
+
+
+def test_an_account_that_is_not_a_promoters_is_refused(client, job, zeina):
+    UserFactory(role=Role.seller, email="reem@example.com")
+
+    response = _post(client, f"/admin/team/{job.team_id}/members", {"who": "reem@example.com"}, page="/admin/team")
+
+    assert response.status_code == 422
+    assert "not a promoter" in _html(response)
+
+
+def test_another_coordinators_team_is_not_found(client, job, zeina):
+    theirs = TeamFactory()
+    PromoterFactory(email="rahaf@example.com")
+
+    response = _post(client, f"/admin/team/{theirs.id}/members", {"who": "rahaf@example.com"}, page="/admin/team")
+
+    assert response.status_code == 404
+    assert db.session.scalars(db.select(TeamMember).where(TeamMember.team_id == theirs.id)).all() == []
+
+
+def test_a_promoter_cannot_add_members(client, job):
+    huda = TeamMemberFactory(team=job.team, user__language=Language.en).user
+    PromoterFactory(email="rahaf@example.com")
+    assert log_in(client, huda).status_code == 303
+    assert "Add her to the team" not in _html(client.get("/admin/team"))
+
+    response = _post(client, f"/admin/team/{job.team_id}/members", {"who": "rahaf@example.com"}, page="/admin/team")
+
+    assert response.status_code in (403, 404)
+
+
+# --- a count typed by mistake ----------------------------------------------------------------
+
+
+def test_zeina_deletes_a_count_typed_by_mistake_in_place(client, job, zeina):
+    record_count(job, 1500, at=utcnow() - timedelta(hours=1))
+    typo = record_count(job, 150)
+    page = f"/admin/promotions/{job.id}"
+    assert _progress(_html(client.get(page))) == "0"
+
+    response = _post(client, f"{page}/progress/{typo.id}/delete", {"version": str(job.version)}, page=page,
+                     headers={**HTMX, "HX-Target": "job"})
+
+    assert response.status_code == 200
+    html = _html(response)
+    assert html.lstrip().startswith('<div id="job"') and "Count deleted." in html
+    assert _progress(html) == "50" and 'id="earned">150.00 TRY' in html
+    db.session.expire_all()
+    assert [r.count for r in db.session.get(PromotionJob, job.id).progress] == [1500]
+
+
+def test_a_count_is_deleted_without_javascript_too(client, job, zeina):
+    typo = record_count(job, 150)
+    page = f"/admin/promotions/{job.id}"
+
+    response = _post(client, f"{page}/progress/{typo.id}/delete", {"version": str(job.version)}, page=page)
+
+    assert response.status_code == 303 and response.headers["Location"].endswith("?saved=count_deleted")
+
+
+def test_the_counts_of_an_ended_job_cannot_be_deleted(client, job, zeina):
+    record = record_count(job, 1500)
+    job.status = JobStatus.completed
+    db.session.commit()
+    page = f"/admin/promotions/{job.id}"
+    assert f"/progress/{record.id}/delete" not in _html(client.get(page))
+
+    response = _post(client, f"{page}/progress/{record.id}/delete", {}, page=page)
+
+    assert response.status_code == 409
+    assert "<html" in _html(response) and "can no longer change" in _html(response)
+
+
+def test_a_promoter_sees_no_delete_button_and_cannot_delete_a_count(client, job):
+    record = record_count(job, 1500)
+    huda = PromoterFactory(language=Language.en)
+    assign(job, huda)
+    assert log_in(client, huda).status_code == 303
+    page = f"/admin/promotions/{job.id}"
+    assert "/delete" not in _html(client.get(page))
+
+    response = _post(client, f"{page}/progress/{record.id}/delete", {}, page=page)
+
+    assert response.status_code in (403, 404)
+    db.session.expire_all()
+    assert len(db.session.get(PromotionJob, job.id).progress) == 1
+
+
+# --- a draft started by mistake --------------------------------------------------------------
+
+
+def test_zeina_deletes_a_draft(client, job, zeina):
+    draft = JobFactory(page=job.page, team=job.team, status=JobStatus.draft, started_at=None, title="Oops")
+    page = f"/admin/promotions/{draft.id}"
+    assert "Delete the draft" in _html(client.get(page))
+
+    response = _post(client, f"{page}/delete", {"version": str(draft.version)}, page=page)
+
+    assert response.status_code == 303 and response.headers["Location"].endswith("/admin/promotions?saved=deleted")
+    assert db.session.get(PromotionJob, draft.id) is None
+    listed = _html(client.get(response.headers["Location"]))
+    assert "The draft was deleted." in listed and "Oops" not in listed
+
+
+def test_a_started_job_is_not_deleted_but_cancelled(client, job, zeina):
+    page = f"/admin/promotions/{job.id}"
+    assert "Delete the draft" not in _html(client.get(page))
+
+    response = _post(client, f"{page}/delete", {"version": str(job.version)}, page=page)
+
+    assert response.status_code == 409
+    assert "Cancel it instead" in _html(response)
+    assert db.session.get(PromotionJob, job.id) is not None
