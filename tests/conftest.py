@@ -9,6 +9,7 @@ from flask import g
 from flask.testing import FlaskClient
 
 from shared.extensions import db, limiter
+from shared.services import access
 from wsgi import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -140,6 +141,7 @@ class QueryCounter:
 
     def __enter__(self):
         db.session.expunge_all()  # nothing cached: every lazy load must show up
+        access.forget_shop_ids(db.session)  # nor the shops read earlier in this session
         self.statements.clear()
         sa.event.listen(db.engine, "before_cursor_execute", self._record)
         return self

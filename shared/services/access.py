@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from shared.errors import Forbidden, Invalid, NotFound
@@ -25,11 +26,34 @@ _NOUNS = {"Seller": _l("seller"), "Product": _l("product"), "MarketRun": _l("mar
           "Contest": _l("contest"), "ClientPayment": _l("client payment")}
 
 
+_SHOP_IDS = "access.shop_ids_of"  # session.info key: {(user id, role): [shop ids]}
+
+
 def shop_ids_of(session: Session, user: User) -> list[str] | None:
-    """The ids of the shops the user works for; None for an admin (every shop)."""
+    """The ids of the shops the user works for; None for an admin (every shop).
+
+    Read once per transaction and kept in the session (a dashboard scopes seven lists by
+    them): forgotten at every flush, commit and rollback, and not used while a shop is
+    added, changed or deleted but not yet flushed (the query's autoflush then sees it).
+    """
     if user.role == Role.admin:
         return None
-    return list(session.scalars(sa.select(Seller.id).where(shops_of(user))))
+    if any(isinstance(row, Seller) for row in (*session.new, *session.dirty, *session.deleted)):
+        return list(session.scalars(sa.select(Seller.id).where(shops_of(user))))
+    known = session.info.setdefault(_SHOP_IDS, {})
+    key = (user.id, user.role)
+    if key not in known:
+        known[key] = list(session.scalars(sa.select(Seller.id).where(shops_of(user))))
+    return list(known[key])
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def forget_shop_ids(session: Session, *_args) -> None:
+    """Read the user's shops again at the next lookup (tests that count queries start so)."""
+    session.info.pop(_SHOP_IDS, None)
 
 
 def scoped(stmt: sa.Select, model: type, user: User, session: Session | None = None) -> sa.Select:
