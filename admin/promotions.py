@@ -22,7 +22,7 @@ from shared.money import CURRENCIES
 from shared.schemas.promotions import (
     DEFAULT_DISCLOSURE, MembersAdd, ProgressCreate, PromotionCreate, PromotionQuery, PromotionUpdate,
 )
-from shared.services import pages, payouts, promotions, teams
+from shared.services import pages, payouts, promotions, sellers, teams
 from shared.services.promotion_status import ALLOWED, BILLED, RECORDING
 
 query_schema, progress_schema, create_schema = PromotionQuery(), ProgressCreate(), PromotionCreate()
@@ -81,11 +81,22 @@ def _terms(form) -> dict:
     return typed
 
 
+def _page_groups(found) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The pages under their shop's name (two shops may each have an Instagram page known
+    by its handle only): [(shop, [(page id, "@handle · Instagram")])]."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for page in sorted(found, key=lambda page: (page.seller.name, page.name or page.handle or page.url)):
+        named = page.name or page.handle or page.url
+        groups.setdefault(page.seller.name, []).append((page.id, f"{named} · {label('platform', page.platform)}"))
+    return list(groups.items())
+
+
 def _new_form(typed, *, errors=None, code: int = 200):
+    # The shops first, so each page's shop is already in the session (no query per page).
+    sellers.list_sellers(db.session, current_user, limit=PAGES_IN_A_MENU, cursor=None)
     found = pages.list_pages(db.session, current_user, pages.PageFilter(), limit=PAGES_IN_A_MENU, cursor=None)
     return render("admin/promotion_new.html", code=code, typed=typed, errors=errors or {},
-                  page_choices=[(page.id, f"{page.name or page.handle} · {label('platform', page.platform)}")
-                                for page in found.items],
+                  page_groups=_page_groups(found.items),
                   metrics=list(Metric), splits=list(Split), currencies=[(c, c) for c in CURRENCIES])
 
 

@@ -234,3 +234,31 @@ def test_a_started_job_is_not_deleted_but_cancelled(client, job, zeina):
     assert response.status_code == 409
     assert "Cancel it instead" in _html(response)
     assert db.session.get(PromotionJob, job.id) is not None
+
+
+# --- which shop a page belongs to, when starting a job ---------------------------------------
+
+
+def test_the_page_menu_names_each_pages_shop_with_no_query_per_page(client, job, zeina, count_queries):
+    from shared.models import Platform
+    from tests.factories import ClientShopFactory, PageFactory
+
+    seller_id = job.seller_id
+    for shop_name in ("Al-Saada sweets", "Yasmine boutique"):
+        shop = ClientShopFactory(coordinator=zeina, name=shop_name)
+        PageFactory(seller=shop, platform=Platform.instagram, name=None, handle=f"@{shop_name[:3].lower()}",
+                    url=f"https://www.instagram.com/{shop_name[:3].lower()}")
+    client.get("/admin/promotions/new")
+
+    with count_queries() as few:
+        html = _html(client.get("/admin/promotions/new"))
+    from shared.models import Seller
+    for _ in range(5):
+        PageFactory(seller=db.session.get(Seller, seller_id))
+    with count_queries() as many:
+        more = _html(client.get("/admin/promotions/new"))
+
+    assert '<optgroup label="Al-Saada sweets">' in html and '<optgroup label="Yasmine boutique">' in html
+    assert re.search(r'<optgroup label="Al-Saada sweets">\s*<option value="[^"]+">@al- · Instagram</option>', html)
+    assert more.count("<option ") == html.count("<option ") + 5
+    assert many.count == few.count
