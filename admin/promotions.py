@@ -176,6 +176,50 @@ class PromotionPayout(View):
         return _done(job, "payout")
 
 
+TERMS = ("metric", "baseline_count", "target_gain", "price", "currency")
+ANYTIME = ("title", "deadline", "disclosure", "split", "notes")
+
+
+@bp.view("/promotions/<job_id>/edit", "promotion_edit")
+class PromotionEdit(View):
+    def get(self, job_id):
+        job = promotions.get_job(db.session, current_user, job_id, tz_name=_tz())
+        promotions.check_coordinator(current_user, job.row)
+        typed = {name: getattr(job, name) for name in (*TERMS, *ANYTIME)}
+        typed.update(metric=job.metric.value, split=job.split.value, price=job.price or "",
+                     deadline=job.deadline.isoformat() if job.deadline else "",
+                     reward_description=job.reward_description or "")
+        return _edit_form(job, typed)
+
+    def post(self, job_id):
+        """A draft's terms (count at the start, target, price or reward...); a started job's
+        title, deadline, label and split only (its terms are what the client agreed to)."""
+        user = current_user._get_current_object()
+        job = promotions.load_job(db.session, user, job_id, for_update=True)
+        check_version(job)
+        drafting = job.status is JobStatus.draft
+        typed = {name: request.form[name] for name in (*TERMS, *ANYTIME) if name in request.form
+                 and (drafting or name in ANYTIME)}
+        description = request.form.get("reward_description", "").strip()
+        if drafting and description and not typed.get("price", "").strip():
+            typed.pop("price", None)
+            if description != (job.reward_description or ""):
+                typed["reward"] = {"description": description}
+        try:
+            changes = parse(update_schema, typed)
+            promotions.update_job(db.session, user, job, changes, tz_name=_tz())
+        except (ma.ValidationError, Invalid) as error:  # shown again; the View rolls back
+            shown = promotions.get_job(db.session, user, job_id, tz_name=_tz())
+            return _edit_form(shown, request.form, errors=field_errors(error), code=422)
+        return redirect(url_for(".promotion", job_id=job.id, saved="terms"), 303)
+
+
+def _edit_form(job, typed, *, errors=None, code: int = 200):
+    return render("admin/promotion_edit.html", code=code, job=job, typed=typed, errors=errors or {},
+                  drafting=job.status is JobStatus.draft, metrics=list(Metric), splits=list(Split),
+                  currencies=[(c, c) for c in CURRENCIES])
+
+
 @bp.view("/promotions/<job_id>/progress/<record_id>/delete", "promotion_progress_delete")
 class PromotionProgressDelete(View):
     def post(self, job_id, record_id):
@@ -229,6 +273,7 @@ def _page(job, *, code: int = 200, errors=None, typed=None, saved=None, problem=
         chart=progress_chart(job.figures.series, job.baseline_count, job.baseline_count + job.target_gain),
         can_change=can_change, recording=job.status in RECORDING, refused=problem,
         can_delete=can_change and job.status is JobStatus.draft,
+        can_edit=can_change and job.status not in (JobStatus.completed, JobStatus.cancelled),
         can_pay_out=can_change and job.price is not None and job.status in BILLED,
         next_statuses=ALLOWED[job.status] if can_change else (), team_members=team_members,
         errors=errors or {}, typed=typed or {}, saved=saved,

@@ -262,3 +262,69 @@ def test_the_page_menu_names_each_pages_shop_with_no_query_per_page(client, job,
     assert re.search(r'<optgroup label="Al-Saada sweets">\s*<option value="[^"]+">@al- · Instagram</option>', html)
     assert more.count("<option ") == html.count("<option ") + 5
     assert many.count == few.count
+
+
+# --- a job's terms, changed while it is a draft ----------------------------------------------
+
+
+def test_zeina_changes_a_drafts_terms(client, job, zeina):
+    draft = JobFactory(page=job.page, team=job.team, status=JobStatus.draft, started_at=None, title="Draft")
+    form = f"/admin/promotions/{draft.id}/edit"
+    assert "Edit the job" in _html(client.get(f"/admin/promotions/{draft.id}"))
+    shown = _html(client.get(form))
+    assert 'name="baseline_count"' in shown and 'value="1000"' in shown
+
+    refused = _post(client, form, {"version": str(draft.version), "title": "Draft", "metric": "followers",
+                                   "baseline_count": "1200", "target_gain": "0", "price": "300", "currency": "TRY",
+                                   "split": "equal", "deadline": "", "disclosure": "#إعلان", "notes": ""}, page=form)
+    assert refused.status_code == 422 and 'id="target_gain-error"' in _html(refused)
+    saved = _post(client, form, {"version": str(draft.version), "title": "Two thousand", "metric": "followers",
+                                 "baseline_count": "١٬٢٠٠", "target_gain": "2,000", "price": "٦٠٠",
+                                 "currency": "TRY", "split": "equal", "deadline": "2026-12-31",
+                                 "disclosure": "#إعلان", "notes": "", "reward_description": ""}, page=form)
+
+    assert saved.status_code == 303 and saved.headers["Location"].endswith("?saved=terms")
+    db.session.expire_all()
+    changed = db.session.get(PromotionJob, draft.id)
+    assert (changed.title, changed.baseline_count, changed.target_gain, str(changed.price)) == (
+        "Two thousand", 1200, 2000, "600.00")
+    assert str(changed.deadline) == "2026-12-31"
+
+
+def test_a_draft_turns_from_a_price_to_a_reward_in_kind(client, job, zeina):
+    draft = JobFactory(page=job.page, team=job.team, status=JobStatus.draft, started_at=None)
+    form = f"/admin/promotions/{draft.id}/edit"
+
+    saved = _post(client, form, {"version": str(draft.version), "title": "", "metric": "likes",
+                                 "baseline_count": "10", "target_gain": "100", "price": "", "currency": "TRY",
+                                 "reward_description": "صندوق حلويات", "split": "equal", "deadline": "",
+                                 "disclosure": "#إعلان", "notes": ""}, page=form)
+
+    assert saved.status_code == 303
+    db.session.expire_all()
+    changed = db.session.get(PromotionJob, draft.id)
+    assert changed.price is None and changed.reward_description == "صندوق حلويات"
+
+
+def test_a_started_jobs_terms_stay_as_agreed_but_its_title_and_deadline_change(client, job, zeina):
+    form = f"/admin/promotions/{job.id}/edit"
+    shown = _html(client.get(form))
+    assert 'name="baseline_count"' not in shown and 'name="price"' not in shown
+
+    saved = _post(client, form, {"version": str(job.version), "title": "Renamed", "baseline_count": "5",
+                                 "price": "1", "deadline": "2026-12-31", "split": "equal", "disclosure": "#إعلان",
+                                 "notes": "call Abu Khalil"}, page=form)
+
+    assert saved.status_code == 303
+    db.session.expire_all()
+    changed = db.session.get(PromotionJob, job.id)
+    assert (changed.title, changed.baseline_count, str(changed.price), changed.notes) == (
+        "Renamed", 1000, "300.00", "call Abu Khalil")
+
+
+def test_an_ended_job_and_a_promoter_cannot_edit(client, job):
+    huda = PromoterFactory(language=Language.en)
+    assign(job, huda)
+    assert log_in(client, huda).status_code == 303
+    assert "Edit the job" not in _html(client.get(f"/admin/promotions/{job.id}"))
+    assert client.get(f"/admin/promotions/{job.id}/edit").status_code in (403, 404)
