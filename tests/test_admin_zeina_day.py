@@ -328,3 +328,74 @@ def test_an_ended_job_and_a_promoter_cannot_edit(client, job):
     assert log_in(client, huda).status_code == 303
     assert "Edit the job" not in _html(client.get(f"/admin/promotions/{job.id}"))
     assert client.get(f"/admin/promotions/{job.id}/edit").status_code in (403, 404)
+
+
+# --- a contest corrected or deleted ----------------------------------------------------------
+
+
+def _contest(team, **kwargs):
+    from datetime import datetime, timezone
+
+    from shared.models import Contest
+    contest = Contest(team_id=team.id, shop_name="Al-Rayhan perfumes", title="Best comment",
+                      prize_description="A perfume set", starts_at=datetime(2026, 11, 20, 7, tzinfo=timezone.utc),
+                      ends_at=datetime(2026, 11, 27, 18, tzinfo=timezone.utc), notes="", **kwargs)
+    db.session.add(contest)
+    db.session.commit()
+    return contest
+
+
+def test_zeina_corrects_a_contests_prize_and_end_in_local_time(client, job, zeina):
+    from shared.models import Contest
+    contest = _contest(job.team)
+    assert f"/admin/contests/{contest.id}/edit" in _html(client.get("/admin/contests"))
+    form = f"/admin/contests/{contest.id}/edit"
+    shown = _html(client.get(form))
+    assert 'value="2026-11-27T21:00"' in shown  # 18:00 UTC is 21:00 in Damascus
+
+    saved = _post(client, form, {"version": str(contest.version), "title": "Best comment", "seller_id": "",
+                                 "shop_name": "Al-Rayhan perfumes", "shop_url": "", "prize_description": "Two sets",
+                                 "prize_value": "٤٠٠", "currency": "TRY", "starts_at": "2026-11-20T10:00",
+                                 "ends_at": "2026-11-28T22:00", "rules_url": ""}, page=form)
+
+    assert saved.status_code == 303
+    db.session.expire_all()
+    changed = db.session.get(Contest, contest.id)
+    assert (changed.prize_description, str(changed.prize_value), changed.currency) == ("Two sets", "400.00", "TRY")
+    assert changed.ends_at.replace(tzinfo=None).isoformat() == "2026-11-28T19:00:00"
+
+
+def test_an_end_before_the_start_is_said_beside_the_field(client, job, zeina):
+    contest = _contest(job.team)
+    form = f"/admin/contests/{contest.id}/edit"
+
+    refused = _post(client, form, {"version": str(contest.version), "starts_at": "2026-11-20T10:00",
+                                   "ends_at": "2026-11-19T10:00"}, page=form)
+
+    assert refused.status_code == 422 and 'id="ends_at-error"' in _html(refused)
+
+
+def test_zeina_deletes_a_contest_added_by_mistake(client, job, zeina):
+    from shared.models import Contest
+    contest = _contest(job.team)
+    form = f"/admin/contests/{contest.id}/edit"
+
+    response = _post(client, f"/admin/contests/{contest.id}/delete", {"version": str(contest.version)}, page=form)
+
+    assert response.status_code == 303 and response.headers["Location"].endswith("/admin/contests?saved=deleted")
+    assert db.session.get(Contest, contest.id) is None
+    assert "Contest deleted." in _html(client.get(response.headers["Location"]))
+
+
+def test_a_member_cannot_edit_or_delete_a_contest(client, job):
+    from shared.models import Contest
+    contest = _contest(job.team)
+    huda = TeamMemberFactory(team=job.team, user__language=Language.en).user
+    assert log_in(client, huda).status_code == 303
+    assert "/edit" not in _html(client.get("/admin/contests"))
+    assert client.get(f"/admin/contests/{contest.id}/edit").status_code == 403
+
+    response = _post(client, f"/admin/contests/{contest.id}/delete", {}, page="/admin/contests")
+
+    assert response.status_code == 403
+    assert db.session.get(Contest, contest.id) is not None
