@@ -73,3 +73,25 @@ def test_zeina_adds_a_promoter_who_already_has_an_account(page, log_in, screensh
     expect(page.locator(".notice")).to_contain_text("صارت في الفريق")
     expect(page.locator("#members .lines")).to_contain_text("سلمى")
     assert page.evaluate(NO_HORIZONTAL_SCROLL)
+
+
+def test_a_field_refused_on_save_is_no_longer_marked_once_put_right(page, log_in):
+    from tests.factories import ClientShopFactory
+
+    shop = ClientShopFactory(coordinator__language=Language.ar)
+    log_in(page, shop.coordinator)
+    page.goto(f"/admin/sellers/{shop.id}/pages/new")
+    page.fill("#url", "not a url")
+    page.click("#page-form button[type=submit]")
+    expect(page.locator("#url")).to_have_attribute("aria-invalid", "true")
+    _ready(page)
+
+    page.locator("#url").fill("https://www.facebook.com/alsaada.sweets")
+    page.locator("#url").dispatch_event("change")
+
+    expect(page.locator("#url-error")).to_be_empty()
+    expect(page.locator("#url")).not_to_have_attribute("aria-invalid", "true")
+    page.locator("#url").fill("facebook.com/")
+    page.locator("#url").dispatch_event("change")
+    expect(page.locator("#url-error")).not_to_be_empty()
+    expect(page.locator("#url")).to_have_attribute("aria-invalid", "true")
