@@ -95,3 +95,20 @@ def test_a_field_refused_on_save_is_no_longer_marked_once_put_right(page, log_in
     page.locator("#url").dispatch_event("change")
     expect(page.locator("#url-error")).not_to_be_empty()
     expect(page.locator("#url")).to_have_attribute("aria-invalid", "true")
+
+
+def test_the_dashboards_money_headings_wrap_between_words_only(page, log_in):
+    job = JobFactory(coordinator__language=Language.ar, page__seller__coordinator__language=Language.ar)
+    record_count(job, 1500)
+    log_in(page, job.coordinator)
+
+    page.goto("/admin/")
+
+    split = page.evaluate("""[...document.querySelectorAll('.money-table th')].filter(th => {
+        const words = th.textContent.trim().split(/\\s+/);
+        const range = document.createRange(); range.selectNodeContents(th);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+        return lines > words.length;
+    }).map(th => th.textContent.trim())""")
+    assert split == [], f"headings broken inside a word: {split}"
+    assert page.evaluate(NO_HORIZONTAL_SCROLL)
