@@ -399,3 +399,29 @@ def test_a_member_cannot_edit_or_delete_a_contest(client, job):
 
     assert response.status_code == 403
     assert db.session.get(Contest, contest.id) is not None
+
+
+# --- Reem's market run: each order's customer named, in one query ----------------------------
+
+
+def test_a_market_runs_page_runs_the_same_queries_for_one_or_many_customers(client, count_queries):
+    from shared.models import MarketRun, OrderStatus, Seller
+    from tests.factories import MarketRunFactory, OrderFactory, SellerFactory
+
+    reem = UserFactory(role=Role.seller)
+    run = MarketRunFactory(seller=SellerFactory(owner=reem))
+    seller_id, run_id = run.seller_id, run.id
+    OrderFactory(seller=run.seller, market_run=run, status=OrderStatus.confirmed)
+    assert log_in(client, reem).status_code == 303
+    client.get(f"/admin/market-runs/{run_id}")
+
+    with count_queries() as one:
+        assert client.get(f"/admin/market-runs/{run_id}").status_code == 200
+    seller = db.session.get(Seller, seller_id)
+    for _ in range(4):
+        OrderFactory(seller=seller, market_run=db.session.get(MarketRun, run_id), status=OrderStatus.confirmed)
+    with count_queries() as many:
+        html = _html(client.get(f"/admin/market-runs/{run_id}"))
+
+    assert html.count("Order ") >= 5
+    assert many.count == one.count
