@@ -63,12 +63,12 @@ def test_zeina_adds_a_promoter_who_already_has_an_account(page, log_in, screensh
     page.click("#members summary")
 
     page.fill(f"#who-{job.team_id}", "nobody@example.com")
-    page.click("text=أضيفيها إلى الفريق")
+    page.click("text=إضافتها إلى الفريق")
     expect(page.locator(f"#who-{job.team_id}-error")).to_contain_text("لا توجد مروّجة")
     screenshot(page, "admin-team-member-not-found-ar")
 
     page.fill(f"#who-{job.team_id}", "salma.day@example.com")
-    page.click("text=أضيفيها إلى الفريق")
+    page.click("text=إضافتها إلى الفريق")
 
     expect(page.locator(".notice")).to_contain_text("صارت في الفريق")
     expect(page.locator("#members .lines")).to_contain_text("سلمى")
