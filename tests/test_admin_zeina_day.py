@@ -425,3 +425,44 @@ def test_a_market_runs_page_runs_the_same_queries_for_one_or_many_customers(clie
 
     assert html.count("Order ") >= 5
     assert many.count == one.count
+
+
+# --- a form left open across a logout --------------------------------------------------------
+
+
+def test_a_form_whose_token_is_stale_says_so_and_offers_a_reload(client, job, zeina):
+    page = f"/admin/promotions/{job.id}"
+    client.get(page)
+
+    response = client.post(f"{page}/progress", data={"count": "1500", "csrf_token": "from-an-old-session"},
+                           headers={"Referer": f"http://localhost{page}"})
+
+    assert response.status_code == 400
+    html = _html(response)
+    assert "Form expired" in html and "Reload the page and do it again." in html
+    assert f'<a href="{page}" hx-boost="false">Reload the page</a>' in html
+    assert job.progress == []
+
+
+def test_after_logging_out_in_another_tab_a_form_leads_to_the_login_and_back(client, job, zeina):
+    page = f"/admin/promotions/{job.id}"
+    token = csrf_token(client, page)
+    client.post("/admin/logout", data={"csrf_token": token})  # the other tab
+
+    with_htmx = client.post(f"{page}/progress", data={"count": "1500", "csrf_token": token},
+                            headers={**HTMX, "HX-Current-URL": f"http://localhost{page}"})
+    plain = client.post(f"{page}/progress", data={"count": "1500", "csrf_token": token},
+                        headers={"Referer": f"http://localhost{page}"})
+
+    assert with_htmx.status_code == 401
+    assert with_htmx.headers["HX-Redirect"].startswith("/admin/login?next=") and job.id in with_htmx.headers["HX-Redirect"]
+    assert plain.status_code == 303 and "/admin/login?next=" in plain.headers["Location"]
+    assert job.progress == []
+
+
+def test_the_login_form_without_its_token_is_still_refused_plainly(client):
+    csrf_token(client)
+
+    response = client.post("/admin/login", data={"email": "a@example.com", "password": "x" * 8})
+
+    assert response.status_code == 400
