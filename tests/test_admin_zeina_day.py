@@ -466,3 +466,93 @@ def test_the_login_form_without_its_token_is_still_refused_plainly(client):
     response = client.post("/admin/login", data={"email": "a@example.com", "password": "x" * 8})
 
     assert response.status_code == 400
+
+
+# --- Reem records an order a customer sent on WhatsApp ---------------------------------------
+
+
+@pytest.fixture
+def reems_shop(client):
+    from tests.factories import CustomerFactory, ProductFactory, SellerFactory
+
+    reem = UserFactory(role=Role.seller, name="Reem")
+    seller = SellerFactory(owner=reem, phone_region="SY")
+    cream = ProductFactory(seller=seller, name="Face cream", price="150.00", currency="TRY")
+    soap = ProductFactory(seller=seller, name="Laurel soap", price="25.00", currency="TRY")
+    hiba = CustomerFactory(seller=seller, name="Hiba", phone="+963944111222")
+    assert log_in(client, reem).status_code == 303
+    return {"seller": seller, "cream": cream, "soap": soap, "hiba": hiba}
+
+
+def test_reem_records_an_order_for_a_new_customer_from_her_phone(client, reems_shop):
+    from shared.models import Customer, Order
+
+    assert "/admin/orders/new" in _html(client.get("/admin/orders"))
+    form = "/admin/orders/new"
+    shown = _html(client.get(form))
+    assert "Face cream · 150.00 TRY" in shown and "Hiba · +963944111222" in shown
+
+    response = _post(client, form, {"seller_id": reems_shop["seller"].id, "customer_id": "", "name": "Umm Samer",
+                                    "phone": "٠٩٤٤ ٥٥٥ ٣٠٩", "product_0": reems_shop["cream"].id, "quantity_0": "٢",
+                                    "product_1": reems_shop["soap"].id, "quantity_1": "", "product_2": "",
+                                    "quantity_2": "", "channel": "whatsapp", "note": ""}, page=form)
+
+    assert response.status_code == 303
+    order = db.session.scalars(db.select(Order)).one()
+    assert response.headers["Location"].endswith(f"/admin/orders/{order.id}")
+    assert str(order.total) == "325.00" and [line.quantity for line in order.lines] == [2, 1]
+    assert db.session.get(Customer, order.customer_id).phone == "+963944555309"
+
+
+def test_an_order_for_a_customer_of_the_shop(client, reems_shop):
+    from shared.models import Order
+
+    response = _post(client, "/admin/orders/new", {"seller_id": reems_shop["seller"].id,
+                                                   "customer_id": reems_shop["hiba"].id, "name": "", "phone": "",
+                                                   "product_0": reems_shop["soap"].id, "quantity_0": "3",
+                                                   "channel": "phone"}, page="/admin/orders/new")
+
+    assert response.status_code == 303
+    order = db.session.scalars(db.select(Order)).one()
+    assert (order.customer_id, order.channel.value, str(order.total)) == (reems_shop["hiba"].id, "phone", "75.00")
+
+
+@pytest.mark.parametrize(("missing", "said"), [
+    ({"product_0": ""}, "Choose at least one product."),
+    ({"customer_id": "", "name": "", "phone": ""}, "Choose a customer of the shop, or type a new customer&#39;s name."),
+])
+def test_an_order_without_lines_or_customer_is_said_on_the_form(client, reems_shop, missing, said):
+    from shared.models import Order
+
+    data = {"seller_id": reems_shop["seller"].id, "customer_id": reems_shop["hiba"].id,
+            "product_0": reems_shop["soap"].id, "quantity_0": "1", "channel": "whatsapp", **missing}
+    response = _post(client, "/admin/orders/new", data, page="/admin/orders/new")
+
+    assert response.status_code == 422
+    assert said in _html(response)
+    assert db.session.scalars(db.select(Order)).all() == []
+
+
+def test_a_coordinator_chooses_the_shop_first(client, job, zeina):
+    from tests.factories import ClientShopFactory, ProductFactory
+
+    other = ClientShopFactory(coordinator=zeina, name="Yasmine boutique")
+    ProductFactory(seller=other, name="Scarf")
+    first = _html(client.get("/admin/orders/new"))
+    assert "Yasmine boutique" in first and 'id="order-form"' not in first
+
+    chosen = _html(client.get(f"/admin/orders/new?seller_id={other.id}"))
+
+    assert 'id="order-form"' in chosen and "Scarf" in chosen
+
+
+def test_a_product_of_another_shop_is_refused(client, reems_shop):
+    from tests.factories import ProductFactory
+
+    theirs = ProductFactory(name="Not hers")
+
+    response = _post(client, "/admin/orders/new", {"seller_id": reems_shop["seller"].id,
+                                                   "customer_id": reems_shop["hiba"].id,
+                                                   "product_0": theirs.id, "quantity_0": "1"}, page="/admin/orders/new")
+
+    assert response.status_code == 422

@@ -112,3 +112,28 @@ def test_the_dashboards_money_headings_wrap_between_words_only(page, log_in):
     }).map(th => th.textContent.trim())""")
     assert split == [], f"headings broken inside a word: {split}"
     assert page.evaluate(NO_HORIZONTAL_SCROLL)
+
+
+def test_reem_records_an_order_on_her_phone_in_arabic(page, log_in, screenshot):
+    from shared.models import Role
+    from tests.factories import ProductFactory, SellerFactory, UserFactory
+
+    reem = UserFactory(role=Role.seller, language=Language.ar, name="ريم")
+    seller = SellerFactory(owner=reem, phone_region="SY")
+    cream = ProductFactory(seller=seller, name="كريم مرطّب للوجه — Face moisturizer", price="150.00", currency="TRY")
+    log_in(page, reem)
+    page.goto("/admin/orders")
+    page.click("text=طلب جديد")
+    page.wait_for_selector("#order-form")
+    assert page.evaluate(NO_HORIZONTAL_SCROLL)
+    screenshot(page, "admin-order-new-ar")
+
+    page.fill("#name", "أم سامر")
+    page.fill("#phone", "٠٩٤٤ ١١١ ٣٠٩")
+    page.select_option("#product_0", cream.id)
+    page.fill("#quantity_0", "٢")
+    with page.expect_navigation():
+        page.click("#order-form button.primary")
+
+    expect(page.locator("h1")).to_contain_text("أم سامر")
+    expect(page.locator("#order")).to_contain_text("300.00 ل.ت")
