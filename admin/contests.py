@@ -19,12 +19,12 @@ from shared.errors import Invalid
 from shared.extensions import db
 from shared.models import EntryResult, Role
 from shared.money import CURRENCIES
-from shared.schemas.contests import ContestCreate, ContestQuery, EntryCreate, EntryUpdate
+from shared.schemas.contests import ContestCreate, ContestQuery, ContestUpdate, EntryCreate, EntryUpdate
 from shared.services import contests, sellers, teams
 from shared.services.teams import coordinates
 
 query_schema, entry_schema, result_schema = ContestQuery(), EntryCreate(), EntryUpdate()
-create_schema = ContestCreate()
+create_schema, update_schema = ContestCreate(), ContestUpdate()
 SHOPS_IN_A_MENU = 50
 MOMENTS = ("starts_at", "ends_at")  # <input type="datetime-local">: a local time, no offset
 
@@ -88,6 +88,41 @@ class NewContest(View):
         return redirect(url_for(".contests", saved="created", q=contest.title), 303)
 
 
+@bp.view("/contests/<contest_id>/edit", "contest_edit")
+class EditContest(View):
+    def get(self, contest_id):
+        contest = contests.get_contest(db.session, current_user, contest_id)
+        teams.check_coordinator(current_user, teams.get_team(db.session, current_user, contest.team_id))
+        zone = ZoneInfo(current_app.config["TIMEZONE"])
+        typed = {name: getattr(contest, name) or "" for name in (
+            "title", "seller_id", "shop_name", "shop_url", "prize_description", "prize_value", "currency", "rules_url")}
+        typed.update({name: getattr(contest, name).astimezone(zone).isoformat() for name in MOMENTS})
+        return _new_form(typed, contest=contest)
+
+    def post(self, contest_id):
+        """Its shop, title, prize and times, as the coordinator corrects them (not its team)."""
+        user = current_user._get_current_object()
+        contest = contests.get_contest(db.session, user, contest_id, for_update=True)
+        check_version(contest)
+        try:
+            typed = {name: value for name, value in _typed().items() if name != "team_id"}
+            contests.update_contest(db.session, user, contest, parse(update_schema, typed))
+        except (ma.ValidationError, Invalid) as error:
+            return _new_form(request.form, errors=field_errors(error), code=422, contest=contest)
+        return redirect(url_for(".contests", saved="changed", q=contest.title), 303)
+
+
+@bp.view("/contests/<contest_id>/delete", "contest_delete")
+class DeleteContest(View):
+    def post(self, contest_id):
+        """A contest added by mistake, with its entries."""
+        user = current_user._get_current_object()
+        contest = contests.get_contest(db.session, user, contest_id, for_update=True)
+        check_version(contest)
+        contests.delete_contest(db.session, user, contest)
+        return redirect(url_for(".contests", saved="deleted"), 303)
+
+
 def _typed() -> dict:
     """The form, its local times (the app's TIMEZONE, as the page shows them) with their offset."""
     typed = request.form.to_dict()
@@ -100,12 +135,12 @@ def _typed() -> dict:
     return typed
 
 
-def _new_form(typed, *, errors=None, code: int = 200):
+def _new_form(typed, *, errors=None, code: int = 200, contest=None):
     user = current_user._get_current_object()
     mine = [team for team in teams.list_teams(db.session, user, q=None, limit=50, cursor=None).items
             if coordinates(user, team)]
     shops = sellers.list_sellers(db.session, user, limit=SHOPS_IN_A_MENU, cursor=None).items
-    return render("admin/contest_new.html", code=code, typed=typed, errors=errors or {},
+    return render("admin/contest_new.html", code=code, typed=typed, errors=errors or {}, contest=contest,
                   team_choices=[(team.id, team.name) for team in mine],
                   shop_choices=[(shop.id, shop.name) for shop in shops],
                   currencies=[(c, c) for c in CURRENCIES])

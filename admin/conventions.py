@@ -6,7 +6,8 @@ The admin's twin of api.conventions:
   shown again with the messages beside the fields) is rolled back, so nothing a
   service flushed before refusing stays. An exception goes to the app's error
   handlers (shared/problems.py), which roll back and render the admin's error page;
-- forms and query strings are read with the API's own schemas (`parse`), and their
+- forms and query strings are read with the API's own schemas (`parse`; a whole number
+  may carry thousands marks there, "12,500", as people copy counts from a page), and their
   errors come back per field, in the reader's language (`field_errors`);
 - a form carries the version of the row it was filled from (a hidden `version` field), and a write
   of a row someone changed since is refused with the error page's reload link
@@ -22,6 +23,8 @@ from shared.db import commit
 from shared.errors import Invalid, Stale
 from shared.extensions import db
 from shared.i18n import render as translated
+from shared.schemas.base import Integer
+from shared.text import without_grouping
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 VERSION = "version"  # the hidden field naming the version a form was filled from
@@ -75,6 +78,8 @@ def parse(schema: ma.Schema, source=None, *, query: bool = False) -> dict:
         if field.dump_only or key not in source:
             continue
         value = source.get(key)
+        if isinstance(value, str) and isinstance(field, Integer):
+            value = without_grouping(value)  # a count copied from a page: "12,500", "١٢٬٥٠٠"
         if isinstance(value, str) and not value.strip():
             if query:
                 continue

@@ -66,7 +66,7 @@ def _list(page, *, block: str = "main", code: int = 200, errors=None, plan_error
 @bp.view("/market-runs/<run_id>", "market_run")
 class MarketRunPage(View):
     def get(self, run_id):
-        return _page(market_runs.get_market_run(db.session, current_user, run_id))
+        return _page(market_runs.get_market_run(db.session, current_user, run_id, with_customers=True))
 
 
 @bp.view("/market-runs/<run_id>/costs", "market_run_costs")
@@ -74,7 +74,7 @@ class MarketRunCosts(View):
     def post(self, run_id):
         """What was paid at the market: per product of the shopping list (an emptied box
         removes that product's cost) and for the run as a whole."""
-        run = market_runs.get_market_run(db.session, current_user, run_id, for_update=True)
+        run = market_runs.get_market_run(db.session, current_user, run_id, for_update=True, with_customers=True)
         check_version(run)
         typed = _cost_changes(request.form)
         try:
@@ -129,7 +129,7 @@ def _cost_errors(error, typed: dict) -> dict:
 class MarketRunBoughtView(View):
     def post(self, run_id):
         """Everything was bought: the run's confirmed orders become purchased."""
-        run = market_runs.get_market_run(db.session, current_user, run_id)
+        run = market_runs.get_market_run(db.session, current_user, run_id, with_customers=True)
         check_version(run)
         try:
             data = parse(bought_schema)

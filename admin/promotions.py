@@ -22,7 +22,7 @@ from shared.money import CURRENCIES
 from shared.schemas.promotions import (
     DEFAULT_DISCLOSURE, MembersAdd, ProgressCreate, PromotionCreate, PromotionQuery, PromotionUpdate,
 )
-from shared.services import pages, payouts, promotions, teams
+from shared.services import pages, payouts, promotions, sellers, teams
 from shared.services.promotion_status import ALLOWED, BILLED, RECORDING
 
 query_schema, progress_schema, create_schema = PromotionQuery(), ProgressCreate(), PromotionCreate()
@@ -51,6 +51,7 @@ class Promotions(View):
 
 def _list(page, *, block: str = "main", code: int = 200, errors=None):
     return render("admin/promotions.html", block=block, code=code, page=page, errors=errors or {},
+                  saved=request.args.get("saved"),
                   filters=request.args, statuses=list(JobStatus),
                   can_start=current_user.role in (Role.coordinator, Role.admin))
 
@@ -80,11 +81,22 @@ def _terms(form) -> dict:
     return typed
 
 
+def _page_groups(found) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The pages under their shop's name (two shops may each have an Instagram page known
+    by its handle only): [(shop, [(page id, "@handle · Instagram")])]."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for page in sorted(found, key=lambda page: (page.seller.name, page.name or page.handle or page.url)):
+        named = page.name or page.handle or page.url
+        groups.setdefault(page.seller.name, []).append((page.id, f"{named} · {label('platform', page.platform)}"))
+    return list(groups.items())
+
+
 def _new_form(typed, *, errors=None, code: int = 200):
+    # The shops first, so each page's shop is already in the session (no query per page).
+    sellers.list_sellers(db.session, current_user, limit=PAGES_IN_A_MENU, cursor=None)
     found = pages.list_pages(db.session, current_user, pages.PageFilter(), limit=PAGES_IN_A_MENU, cursor=None)
     return render("admin/promotion_new.html", code=code, typed=typed, errors=errors or {},
-                  page_choices=[(page.id, f"{page.name or page.handle} · {label('platform', page.platform)}")
-                                for page in found.items],
+                  page_groups=_page_groups(found.items),
                   metrics=list(Metric), splits=list(Split), currencies=[(c, c) for c in CURRENCIES])
 
 
@@ -164,6 +176,73 @@ class PromotionPayout(View):
         return _done(job, "payout")
 
 
+TERMS = ("metric", "baseline_count", "target_gain", "price", "currency")
+ANYTIME = ("title", "deadline", "disclosure", "split", "notes")
+
+
+@bp.view("/promotions/<job_id>/edit", "promotion_edit")
+class PromotionEdit(View):
+    def get(self, job_id):
+        job = promotions.get_job(db.session, current_user, job_id, tz_name=_tz())
+        promotions.check_coordinator(current_user, job.row)
+        typed = {name: getattr(job, name) for name in (*TERMS, *ANYTIME)}
+        typed.update(metric=job.metric.value, split=job.split.value, price=job.price or "",
+                     deadline=job.deadline.isoformat() if job.deadline else "",
+                     reward_description=job.reward_description or "")
+        return _edit_form(job, typed)
+
+    def post(self, job_id):
+        """A draft's terms (count at the start, target, price or reward...); a started job's
+        title, deadline, label and split only (its terms are what the client agreed to)."""
+        user = current_user._get_current_object()
+        job = promotions.load_job(db.session, user, job_id, for_update=True)
+        check_version(job)
+        drafting = job.status is JobStatus.draft
+        typed = {name: request.form[name] for name in (*TERMS, *ANYTIME) if name in request.form
+                 and (drafting or name in ANYTIME)}
+        description = request.form.get("reward_description", "").strip()
+        if drafting and description and not typed.get("price", "").strip():
+            typed.pop("price", None)
+            if description != (job.reward_description or ""):
+                typed["reward"] = {"description": description}
+        try:
+            changes = parse(update_schema, typed)
+            promotions.update_job(db.session, user, job, changes, tz_name=_tz())
+        except (ma.ValidationError, Invalid) as error:  # shown again; the View rolls back
+            shown = promotions.get_job(db.session, user, job_id, tz_name=_tz())
+            return _edit_form(shown, request.form, errors=field_errors(error), code=422)
+        return redirect(url_for(".promotion", job_id=job.id, saved="terms"), 303)
+
+
+def _edit_form(job, typed, *, errors=None, code: int = 200):
+    return render("admin/promotion_edit.html", code=code, job=job, typed=typed, errors=errors or {},
+                  drafting=job.status is JobStatus.draft, metrics=list(Metric), splits=list(Split),
+                  currencies=[(c, c) for c in CURRENCIES])
+
+
+@bp.view("/promotions/<job_id>/progress/<record_id>/delete", "promotion_progress_delete")
+class PromotionProgressDelete(View):
+    def post(self, job_id, record_id):
+        """Take back a count typed by mistake (while the job is active): the figures follow
+        the counts that remain."""
+        user = current_user._get_current_object()
+        job = promotions.load_job(db.session, user, job_id, for_update=True)
+        check_version(job)
+        promotions.delete_progress(db.session, user, job, record_id)
+        return _done(job, "count_deleted")
+
+
+@bp.view("/promotions/<job_id>/delete", "promotion_delete")
+class PromotionDelete(View):
+    def post(self, job_id):
+        """Delete a draft (a job started by mistake); a job once started is cancelled instead."""
+        user = current_user._get_current_object()
+        job = promotions.load_job(db.session, user, job_id, for_update=True)
+        check_version(job)
+        promotions.delete_job(db.session, user, job)
+        return redirect(url_for(".promotions", saved="deleted"), 303)
+
+
 @bp.view("/promotions/<job_id>/members/<user_id>/remove", "promotion_member_remove")
 class PromotionMemberRemove(View):
     def post(self, job_id, user_id):
@@ -193,6 +272,8 @@ def _page(job, *, code: int = 200, errors=None, typed=None, saved=None, problem=
         "admin/promotion.html", block="job", code=code, job=job, figures=job.figures,
         chart=progress_chart(job.figures.series, job.baseline_count, job.baseline_count + job.target_gain),
         can_change=can_change, recording=job.status in RECORDING, refused=problem,
+        can_delete=can_change and job.status is JobStatus.draft,
+        can_edit=can_change and job.status not in (JobStatus.completed, JobStatus.cancelled),
         can_pay_out=can_change and job.price is not None and job.status in BILLED,
         next_statuses=ALLOWED[job.status] if can_change else (), team_members=team_members,
         errors=errors or {}, typed=typed or {}, saved=saved,

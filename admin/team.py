@@ -8,24 +8,28 @@ by htmx when JavaScript runs).
 """
 import marshmallow as ma
 from flask import current_app, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin.conventions import View, check_version, field_errors, parse
 from admin.rendering import render
 from admin.views import bp
 from shared.dates import local_today
-from shared.errors import Conflict, Invalid
+from shared.errors import Conflict, Invalid, NotFound
 from shared.extensions import db
 from shared.models import (
     ContributionKind, JobStatus, Language, PaymentMethod, PayoutStatus, ReviewStatus, Role,
 )
 from shared.schemas.contributions import ContributionCreate, ContributionUpdate
 from shared.schemas.payouts import PayoutUpdate
-from shared.schemas.teams import AccountCreate
+from shared.schemas.teams import AccountCreate, MemberAdd
 from shared.services import contributions, payouts, promotions, teams
 
 create_schema, review_schema, payout_schema = ContributionCreate(), ContributionUpdate(), PayoutUpdate()
-account_schema = AccountCreate()
+account_schema, member_schema = AccountCreate(), MemberAdd()
+NO_SUCH_PROMOTER = _l("No promoter has an account with this email or phone. If she is new, make her "
+                      "account with the form below.")
+TYPE_EMAIL_OR_PHONE = _l("Type her email or her phone number.")
 SHOWN = 30  # rows of each list on the page
 
 
@@ -101,8 +105,33 @@ class NewPromoterAccount(View):
         return _page(code=201, new_account=account)
 
 
+@bp.view("/team/<team_id>/members", "team_member_new")
+class NewTeamMember(View):
+    def post(self, team_id):
+        """A promoter who already has an account (she works in another team too), found by
+        her email or her phone as she gave it, joins the team."""
+        user = current_user._get_current_object()
+        team = teams.get_team(db.session, user, team_id, for_update=True)
+        who = request.form.get("who", "").strip()
+        if not who:
+            return _page(code=422, member_errors={team.id: {"who": [str(TYPE_EMAIL_OR_PHONE)]}})
+        named_by = "email" if "@" in who else "phone"
+        try:
+            data = parse(member_schema, {named_by: who})
+            teams.add_member(db.session, user, team, email=data["email"], phone=data["phone"],
+                             phone_region=current_app.config["DEFAULT_PHONE_REGION"])
+        except (ma.ValidationError, Invalid) as error:
+            messages = [text for found in field_errors(error).values() for text in found]
+            return _page(code=422, member_errors={team.id: {"who": messages}}, member_typed=who)
+        except NotFound:  # the service's text names the API's way to make one
+            return _page(code=404, member_errors={team.id: {"who": [str(NO_SUCH_PROMOTER)]}}, member_typed=who)
+        except Conflict as error:  # already in this team
+            return _page(code=409, member_errors={team.id: {"who": [str(error.detail)]}}, member_typed=who)
+        return redirect(url_for(".team", saved="member") + "#members", 303)
+
+
 def _page(*, code: int = 200, errors=None, typed=None, saved=None, review_errors=None, payout_errors=None,
-          account_errors=None, account_typed=None, new_account=None):
+          account_errors=None, account_typed=None, new_account=None, member_errors=None, member_typed=""):
     user = current_user._get_current_object()
     reviews = user.role in (Role.coordinator, Role.admin)
     my_teams = teams.list_teams(db.session, user, q=None, limit=SHOWN, cursor=None)
@@ -124,6 +153,6 @@ def _page(*, code: int = 200, errors=None, typed=None, saved=None, review_errors
         typed=typed or {}, saved=saved, review_errors=review_errors or {}, payout_errors=payout_errors or {},
         myself=user, can_record=user.role in (Role.promoter, Role.coordinator, Role.admin),
         account_errors=account_errors or {}, account_typed=account_typed or {"language": Language.ar.value},
-        new_account=new_account, languages=list(Language), coordinated={t.id for t in my_teams.items
+        new_account=new_account, member_errors=member_errors or {}, member_typed=member_typed, languages=list(Language), coordinated={t.id for t in my_teams.items
                                                                          if teams.coordinates(user, t)},
     )

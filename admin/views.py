@@ -5,13 +5,15 @@ modules of their own.
 """
 import marshmallow as ma
 from flask import Response, current_app, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError
 
 from admin import formatting, language
 from admin.assets import HTMX_CONFIG, HTMX_INTEGRITY, HTMX_URL
 from admin.conventions import Blueprint, View, field_errors
 from admin.navigation import local_path, page_path, role_label, sections_for
-from admin.rendering import next_page_url, render
+from admin.rendering import error_response, next_page_url, render
 from shared.dates import local_today
 from shared.errors import Unauthenticated
 from shared.extensions import db, limiter
@@ -51,6 +53,25 @@ def page_headers(response: Response) -> Response:
         response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Frame-Options", "DENY")  # old browsers; CSP frame-ancestors for the rest
     return response
+
+
+FORM_EXPIRED = _l("Form expired")
+FORM_EXPIRED_DETAIL = _l("This page was opened before you last logged in or out, so its form can no longer be "
+                         "sent. Reload the page and do it again.")
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(_error: CSRFError) -> Response:
+    """A form whose CSRF token the session no longer knows. Logged out meanwhile (in another
+    tab, or the session ended): log in again and come back to the page; else, a page to
+    reload, saying why (not "the request could not be read"). The login form itself
+    keeps its plain refusal: there is nothing to log in to first."""
+    if not current_user.is_authenticated and request.endpoint != "admin.login":
+        login = url_for(".login", next=page_path())
+        if request.headers.get("HX-Request") == "true":
+            return Response(status=401, headers={"HX-Redirect": login})
+        return redirect(login, 303)
+    return error_response(400, FORM_EXPIRED, FORM_EXPIRED_DETAIL)
 
 
 def _login_limit() -> str:

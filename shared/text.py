@@ -23,6 +23,17 @@ def normalise_number(text: str) -> str:
     return ascii_digits(text).translate(_NUMBER_PUNCTUATION).replace("\u066b", ".").strip()
 
 
+# What people put between thousands when they type a count: "12,500", "١٢٬٥٠٠", "12 500".
+_GROUPING = re.compile(r"(?<=[0-9\u0660-\u0669\u06f0-\u06f9])[,\u066c\u060c \u00a0\u202f\u2009](?=[0-9\u0660-\u0669\u06f0-\u06f9]{3}(?![0-9\u0660-\u0669\u06f0-\u06f9]))")
+
+
+def without_grouping(text: str) -> str:
+    """'١٢٬٥٠٠' -> '١٢٥٠٠', '12,500' -> '12500': a whole number as a person copies it from a
+    page, with the marks between its thousands dropped (a mark before fewer than three
+    digits is left, so "1,5" still reads as a mistake)."""
+    return _GROUPING.sub("", text.strip())
+
+
 def fold(text: str | None) -> str:
     """Search key: hamza/alef forms -> ا, ة -> ه, ى -> ي; no diacritics or tatweel; casefolded.
 

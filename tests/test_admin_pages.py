@@ -613,3 +613,15 @@ def test_the_market_runs_list_runs_the_same_queries_for_one_or_many_shops(client
         assert client.get("/admin/market-runs", headers=FRAGMENT).status_code == 200
 
     assert many.count == one.count
+
+
+def test_a_paid_order_keeps_its_payment_form_behind_one_more_tap(reem, shop):
+    order = shop["order"]
+    page = f"/admin/orders/{order.id}"
+    assert "Paid in full" not in _html(reem.get(page))
+
+    _post(reem, f"{page}/payments", {"amount": "300", "method": "cash"}, page=page)
+
+    html = _html(reem.get(page))
+    assert re.search(r'<details class="later"><summary>Paid in full\. Record another payment anyway</summary>\s*'
+                     r'<form class="stack" method="post" action="[^"]+/payments"', html)

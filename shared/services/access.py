@@ -27,9 +27,17 @@ _NOUNS = {"Seller": _l("seller"), "Product": _l("product"), "MarketRun": _l("mar
 
 
 def shop_ids_of(session: Session, user: User) -> list[str] | None:
-    """The ids of the shops the user works for; None for an admin (every shop)."""
+    """The ids of the shops the user works for; None for an admin (every shop).
+
+    Remembered by the worker for a few seconds (shared.principals: a dashboard scopes seven
+    lists by them), and not used while a shop is added, changed or deleted but not yet
+    flushed (the query's autoflush then sees it).
+    """
     if user.role == Role.admin:
         return None
+    if any(isinstance(row, Seller) for row in (*session.new, *session.dirty, *session.deleted)):
+        # A shop added, changed or deleted but not yet flushed: read through it.
+        return list(session.scalars(sa.select(Seller.id).where(shops_of(user))))
     return principals.shop_ids_of(session, user)
 
 

@@ -181,9 +181,16 @@ def list_market_runs(session: Session, user: User, filters: RunFilter, *,
     return Page(with_figures(session, page.items), page.next_cursor)
 
 
-def get_market_run(session: Session, user: User, run_id: str, *, for_update: bool = False) -> RunWithFigures:
-    """:raise NotFound: no such run, or one of a shop the user does not work for."""
-    run = get_for(session, user, MarketRun, run_id, options=RUN_OPTIONS, for_update=for_update)
+def get_market_run(session: Session, user: User, run_id: str, *, for_update: bool = False,
+                   with_customers: bool = False) -> RunWithFigures:
+    """`with_customers`: each order's customer read too, in one query (for a page that names
+    them), not one per order.
+
+    :raise NotFound: no such run, or one of a shop the user does not work for."""
+    options = RUN_OPTIONS
+    if with_customers:
+        options += (selectinload(MarketRun.orders).selectinload(Order.customer),)
+    run = get_for(session, user, MarketRun, run_id, options=options, for_update=for_update)
     return with_figures(session, [run])[0]
 
 
