@@ -46,6 +46,13 @@ KINDS: dict[str, ProblemType] = dict((
           _l("The request could not be read: its body is not valid JSON, or it cannot be "
              "handled as sent."),
           _l("Send the body as JSON in UTF-8, and check it against the example in /docs.")),
+    _kind("input-limits", 400, _l("Outside the input limits"),
+          _l("The request holds what no real request does: JSON nested more than 32 levels "
+             "deep, a number written with more than 40 characters, text that is not valid "
+             "Unicode (a lone surrogate such as \\ud800), or a NUL character in the address "
+             "or the query. It was refused before anything was done."),
+          _l("Send ordinary JSON in UTF-8 (amounts as decimal strings), as the examples in "
+             "/docs show; `detail` names the limit.")),
     _kind("unauthenticated", 401, _l("Authentication required"),
           _l("The request carries no bearer token, or its token expired or was revoked."),
           _l("Get a token with POST /api/v1/auth/tokens and send it on every call as "

@@ -3,6 +3,7 @@ from marshmallow import fields, validate
 
 from shared.models import SellerCategory
 from shared.schemas.base import (
+    Id,
     BaseSchema, ClientId, ListQuery, PhoneRegion, Text,
 )
 
@@ -20,8 +21,8 @@ class Seller(BaseSchema):
     category = fields.Enum(SellerCategory, by_value=True, metadata={"example": "cosmetics"})
     area = fields.String(metadata={"example": "Idlib"})
     phone_region = fields.String(metadata=_REGION)
-    owner_id = fields.String(allow_none=True)
-    coordinator_id = fields.String(allow_none=True)
+    owner_id = Id(allow_none=True)
+    coordinator_id = Id(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
