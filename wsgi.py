@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from shared import config, i18n, inputs, security
+from shared import config, i18n, inputs, ratelimits, security
 from shared.extensions import compress, csrf, db, limiter, login_manager, migrate
 from shared.sessions import SessionInterface
 
@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     compress.init_app(app)
+    ratelimits.init_app(app)  # RateLimit-* headers; before the limiter, so they follow its count
     limiter.init_app(app)
     csrf.init_app(app)
     app.session_interface = SessionInterface()  # Secure cookie over HTTPS

@@ -20,6 +20,7 @@ from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_limiter import RouteLimit
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs import core as webargs_core
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -136,9 +137,12 @@ def problems(*statuses: int):
 
 
 def rate_limited(limit):
-    """flask-limiter's limit on a view, documented: the operation may answer 429."""
+    """A limit on a view, documented: the operation may answer 429. `limit` is a
+    flask-limiter limit string (or a callable giving one), or a limit decorator already
+    made (shared.ratelimits.login_limit)."""
     def decorator(func):
-        return problems(429)(limiter.limit(limit)(func))
+        limited = limit(func) if isinstance(limit, RouteLimit) else limiter.limit(limit)(func)
+        return problems(429)(limited)
     return decorator
 
 

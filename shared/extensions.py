@@ -29,8 +29,9 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 compress = Compress()
-# Shared across servers through Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI).
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+# Shared across servers through Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI); its
+# headers are shared/ratelimits.py's (the IETF draft's RateLimit-*).
+limiter = Limiter(key_func=get_remote_address)
 # Every unsafe request carries a CSRF token, except the API's (bearer tokens, no cookie):
 # its blueprints are exempted in wsgi.register_blueprints.
 csrf = CSRFProtect()

@@ -145,6 +145,13 @@ KINDS: dict[str, ProblemType] = dict((
     _kind("too-many-requests", 429, _l("Too many requests"),
           _l("Too many attempts from your address in a short time (logging in is limited)."),
           _l("Wait the number of seconds in the Retry-After header, then try again.")),
+    _kind("too-many-attempts", 429, _l("Too many failed logins"),
+          _l("This account had too many failed logins in a row, so logging in to it is "
+             "locked for a while (30 seconds, doubling up to 15 minutes), before the password "
+             "is even checked. A device that logged in to it before (X-Device-Id) is not "
+             "locked by others' failures."),
+          _l("Wait the number of seconds in the Retry-After header, then try again. Send "
+             "X-Device-Id from your app so its own logins are never locked out by strangers.")),
     _kind("server-error", 500, _l("Server error"),
           _l("Something went wrong on our side. It was logged, and nothing was half done: "
              "the request's changes were rolled back."),
