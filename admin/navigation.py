@@ -30,6 +30,7 @@ SECTIONS = (
     Section("admin.market_runs", _l("Market runs"), frozenset({"admin", "coordinator", "seller"})),
     Section("admin.contests", _l("Contests"), frozenset({"admin", "coordinator", "promoter"})),
     Section("admin.users", _l("Users"), frozenset({"admin"})),
+    Section("admin.audit", _l("Audit trail"), frozenset({"admin"})),
 )
 
 _ROLES = {

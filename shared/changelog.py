@@ -17,6 +17,7 @@ misses a change that committed late. Shop order numbers come from the same row.
 """
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -73,9 +74,14 @@ def _money(obj, op: ChangeOp, *, new: bool = False) -> dict:
             if not history.added:
                 continue
             pair = [history.deleted[0] if history.deleted else None, history.added[0]]
+        pair = [_amount(value) for value in pair]
         if pair[0] != pair[1]:
-            found[prefix + attr.key] = [None if v is None else f"{v:.2f}" for v in pair]
+            found[prefix + attr.key] = pair
     return found
+
+
+def _amount(value) -> str | None:
+    return None if value is None else f"{Decimal(str(value)):.2f}"
 
 
 def _entries(obj, op: ChangeOp, *, new: bool = False) -> Entry | None:
@@ -124,8 +130,7 @@ def note_money(session: Session, obj: Tenanted, column: str, before, after) -> N
     amount_paid + x`): it goes with the next change recorded for `obj` in this session."""
     if before != after:
         noted = session.info.setdefault(_NOTED_MONEY, {})
-        noted.setdefault(obj.change_entry(), {})[column] = [
-            None if v is None else f"{v:.2f}" for v in (before, after)]
+        noted.setdefault(obj.change_entry(), {})[column] = [_amount(before), _amount(after)]
 
 
 def record(session: Session, obj: Tenanted, op: ChangeOp = ChangeOp.upsert, *, money: dict | None = None) -> None:

@@ -17,6 +17,8 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 class ChangeOp(str, enum.Enum):
+    """What a write did to a row: `upsert` (created or changed) or `delete`."""
+
     upsert = "upsert"
     delete = "delete"
 
