@@ -102,8 +102,10 @@ def check(login: Attempt, now: datetime | None = None) -> None:
 
 
 def _apart(session: Session):
-    """A connection of its own, committed at once (see the module's docstring)."""
-    return session.get_bind().connect()
+    """A transaction of its own, ended when the block ends (see the module's docstring):
+    the one write a service makes outside the request's transaction, because it must
+    outlive the refusal it counts."""
+    return session.get_bind().begin()
 
 
 def failed(session: Session, login: Attempt, now: datetime | None = None) -> None:
@@ -119,7 +121,6 @@ def failed(session: Session, login: Attempt, now: datetime | None = None) -> Non
                                 .returning(model.failed_logins)).scalar_one()
         if (lock := lock_for(failures)) is not None:
             conn.execute(sa.update(model).where(model.id == key).values(locked_until=now + lock))
-        conn.commit()
 
 
 def succeeded(session: Session, login: Attempt, now: datetime | None = None) -> None:
