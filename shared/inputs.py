@@ -14,7 +14,7 @@ A NUL inside a JSON string is refused per field by the schemas (422, naming the 
 import json
 import re
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 
@@ -76,13 +76,13 @@ def _check_strings(value) -> None:
 
 
 def parse_json(raw: str | bytes, *, max_bytes: int | None = None):
-    """The JSON value of `raw`, read with limits.
+    """The JSON value of `raw`, read with limits (the size one: in a request, MAX_CONTENT_LENGTH).
 
     :raise InputRefused: too large, too deep, a number too long, a lone surrogate.
     :raise json.JSONDecodeError: not JSON (a ValueError, as json.loads raises).
     """
-    if max_bytes is None:
-        max_bytes = current_app.config.get("MAX_CONTENT_LENGTH") if current_app else None
+    if max_bytes is None and has_request_context():
+        max_bytes = current_app.config.get("MAX_CONTENT_LENGTH")
     if max_bytes is not None and len(raw) > max_bytes:
         raise InputRefused(_l("The JSON body is larger than %(max)s bytes.", max=max_bytes))
     if isinstance(raw, bytes | bytearray):
