@@ -91,6 +91,14 @@ class ContractConverter(OpenAPIConverter):
         return {}
 
 
+    def schema2jsonschema(self, schema):
+        jsonschema = super().schema2jsonschema(schema)
+        if getattr(schema, "TRIMMABLE", False):
+            # Rows a client may trim with `fields=` (sync): only `id` is sure to come.
+            jsonschema["x-trimmable"] = True
+        return jsonschema
+
+
 class ContractMarshmallowPlugin(MarshmallowPlugin):
     Converter = ContractConverter
 
@@ -147,7 +155,7 @@ class ResponseRequiredPlugin(BasePlugin):
         properties = component.get("properties")
         if not properties:
             return
-        component["required"] = sorted(
+        component["required"] = ["id"] if component.get("x-trimmable") else sorted(
             key for key, prop in properties.items() if not prop.get("writeOnly"))
         for prop in properties.values():
             if prop.get("format") == "decimal" and prop.get("pattern") != RATE_PATTERN:

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from scripts.bench_sync import BUDGET_BYTES, BUDGET_REQUESTS, seed, sync_all, week_offline
 from shared.extensions import db
-from shared.models import Change, OrderStatus, Product, Role, User
+from shared.models import Change, JobMember, OrderStatus, Product, Role, User
 from shared.services import sync
 from tests.factories import (
-    CustomerFactory, MarketRunFactory, ProductFactory, SellerFactory, UserFactory, order_with_lines,
+    CustomerFactory, JobFactory, MarketRunFactory, ProductFactory, PromoterFactory, SellerFactory,
+    UserFactory, assign, order_with_lines, record_count,
 )
 
 
@@ -356,3 +357,74 @@ def test_a_deleted_shop_takes_its_rows_with_it(client, auth):
     assert answer["changes"]["products"]["deleted"] == [product_id]
     assert answer["changes"]["customers"]["deleted"] == [customer_id]
     assert kept.id not in json.dumps(answer["changes"])
+
+
+# --- Zeina's work: pages, jobs, teams, payouts ----------------------------------------------
+
+
+def test_a_coordinator_syncs_her_pages_jobs_with_their_figures_and_teams(client, auth):
+    job = JobFactory()
+    record_count(job, 1500)
+    other_job = JobFactory()  # another coordinator's
+
+    answer = _pull(client, auth(job.coordinator)).get_json()
+
+    assert _ids(answer, "pages") == {job.page_id}
+    [synced] = answer["changes"]["promotions"]["upserted"]
+    assert synced["id"] == job.id and synced["earned"] == "150.00" and synced["latest_count"] == 1500
+    assert _ids(answer, "teams") == {job.team_id}
+    assert other_job.id not in json.dumps(answer)
+
+
+def test_a_promoter_syncs_the_jobs_she_is_on_and_their_pages_nothing_else_of_the_shop(client, auth):
+    job = JobFactory()
+    promoter = PromoterFactory()
+    assign(job, promoter)
+    not_hers = JobFactory(page=job.page, team=job.team)
+    product = ProductFactory(seller=job.seller)
+
+    answer = _pull(client, auth(promoter)).get_json()
+
+    assert _ids(answer, "promotions") == {job.id}
+    assert _ids(answer, "pages") == {job.page_id}
+    assert _ids(answer, "teams") == {job.team_id}
+    assert not _ids(answer, "products") and not _ids(answer, "customers")
+    assert not_hers.id not in json.dumps(answer) and product.id not in json.dumps(answer)
+
+
+def test_a_promoter_taken_off_a_job_gets_it_as_deleted(client, auth):
+    job = JobFactory()
+    kept = JobFactory(page=job.page, team=job.team)  # the shop stays hers through this one
+    promoter = PromoterFactory()
+    assign(job, promoter)
+    kept.members.append(JobMember(user=promoter))
+    db.session.commit()
+    headers = auth(promoter)
+    cursor = _pull(client, headers).get_json()["cursor"]
+    response = client.delete(f"/api/v1/promotions/{job.id}/members/{promoter.id}", headers=auth(job.coordinator))
+    assert response.status_code == 204
+
+    answer = _pull(client, headers, cursor).get_json()
+
+    assert answer["changes"]["promotions"]["deleted"] == [job.id]
+    assert _pull(client, headers).get_json()["changes"]["promotions"]["upserted"][0]["id"] == kept.id
+
+
+def test_a_payout_marked_paid_reaches_the_promoters_phone(client, auth):
+    job = JobFactory()
+    promoter = PromoterFactory()
+    assign(job, promoter)
+    record_count(job, 1500)
+    coordinator = auth(job.coordinator)
+    made = client.post("/api/v1/payout-sets", json={"job_id": job.id}, headers=coordinator)
+    assert made.status_code == 201, made.get_json()
+    headers = auth(promoter)
+    first = _pull(client, headers).get_json()
+    [payout] = first["changes"]["payouts"]["upserted"]
+    assert payout["status"] == "pending"
+    assert client.patch(f"/api/v1/payouts/{payout['id']}", json={"status": "paid"},
+                        headers=coordinator).status_code == 200
+
+    answer = _pull(client, headers, first["cursor"]).get_json()
+
+    assert [(p["id"], p["status"]) for p in answer["changes"]["payouts"]["upserted"]] == [(payout["id"], "paid")]

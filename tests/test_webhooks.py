@@ -20,7 +20,9 @@ from shared.models import (
     DeliveryStatus, DisabledReason, Role, WebhookDelivery, WebhookSubscription, utcnow,
 )
 from shared.services.webhook_delivery import RETRY_DELAYS
-from tests.factories import ProductFactory, SellerFactory, UserFactory, order_with_lines
+from tests.factories import (
+    JobFactory, ProductFactory, PromoterFactory, SellerFactory, UserFactory, assign, order_with_lines,
+)
 
 ROOT = Path(__file__).parent.parent
 
@@ -206,6 +208,40 @@ def test_payments_refunds_and_market_runs_are_events_too(client, auth, receiver)
 
     assert [d.event_type for d in _deliveries()] == ["payment.recorded", "payment.refunded", "market_run.bought"]
     assert json.loads(_deliveries()[1].body)["data"]["amount"] == "-20.00"
+
+
+def test_progress_completion_and_payouts_are_events_of_the_coordinator(client, auth, receiver):
+    job = JobFactory()
+    assign(job, PromoterFactory())
+    headers = auth(job.coordinator)
+    _subscribe(client, headers, receiver.url, ["promotion.progress_recorded", "promotion.completed", "payout.paid"])
+    assert client.post(f"/api/v1/promotions/{job.id}/progress", json={"count": 1500},
+                       headers=headers).status_code == 201
+    assert client.patch(f"/api/v1/promotions/{job.id}", json={"status": "completed"},
+                        headers=headers).status_code == 200
+    payout_set = client.post("/api/v1/payout-sets", json={"job_id": job.id}, headers=headers).get_json()
+    [payout] = payout_set["payouts"]
+    assert client.patch(f"/api/v1/payouts/{payout['id']}", json={"status": "paid"},
+                        headers=headers).status_code == 200
+    client.patch(f"/api/v1/payouts/{payout['id']}", json={"note": "cash, at the cafe"}, headers=headers)
+
+    deliveries = _deliveries()
+
+    assert [d.event_type for d in deliveries] == ["promotion.progress_recorded", "promotion.completed", "payout.paid"]
+    progress, completed, paid = (json.loads(d.body)["data"] for d in deliveries)
+    assert (progress["id"], progress["earned"], progress["status"]) == (job.id, "150.00", "active")
+    assert (completed["status"], completed["earned"]) == ("completed", "150.00")
+    assert (paid["id"], paid["status"], paid["amount"]) == (payout["id"], "paid", "150.00")
+
+
+def test_a_shop_owner_hears_of_her_page_s_progress(client, auth, receiver):
+    job = JobFactory()
+    _subscribe(client, auth(job.seller.owner), receiver.url, ["promotion.progress_recorded"])
+
+    client.post(f"/api/v1/promotions/{job.id}/progress", json={"count": 1200}, headers=auth(job.coordinator))
+
+    [delivery] = _deliveries()
+    assert json.loads(delivery.body)["data"]["latest_count"] == 1200
 
 
 # --- delivery ------------------------------------------------------------------------------

@@ -21,9 +21,15 @@ def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
+def _row_of(kind) -> type[Schema]:
+    """The kind's schema as a sync row: the same fields, of which `fields=` may keep only some."""
+    return type(f"Sync{_camel(kind.name)}Row", (kind.schema,), {
+        "TRIMMABLE": True, "__doc__": f"A row of {kind.name} as its GET shows it; `fields=` may trim it."})
+
+
 def _changes_of(kind) -> type[Schema]:
     return Schema.from_dict({
-        "upserted": fields.List(fields.Nested(kind.schema), metadata={
+        "upserted": fields.List(fields.Nested(_row_of(kind)), metadata={
             "description": "Rows created or changed, each as its single GET shows it (trimmed "
                            "by `fields`)."}),
         "deleted": fields.List(fields.String(), metadata={
@@ -53,7 +59,7 @@ class BatchOperation(BaseSchema):
     path = fields.String(required=True, validate=[validate.Length(max=2000), validate.Regexp(
         r"^/api/v1/[^\s]*$", error="Must be a path of this API, starting /api/v1/.")],
         metadata={"example": "/api/v1/customers"})
-    body = fields.Raw(load_default=None, metadata={"type": "object", "description": "The JSON body."})
+    body = fields.Dict(load_default=None, allow_none=True, metadata={"description": "The JSON body (an object)."})
     idempotency_key = fields.String(load_default=None, validate=validate.Length(min=1, max=255),
                                     metadata={"description": "Sent as its Idempotency-Key."})
     if_match = fields.String(load_default=None, validate=validate.Length(max=200),

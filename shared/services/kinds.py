@@ -7,12 +7,17 @@ the computed figures (customer balances, market-run figures) in grouped queries.
 `in_tenants` says which rows belong to a tenant (a shop, or a team), for a first sync
 and for a tenant that left a user's view.
 
-The tenants a user works for come from TENANT_SOURCES: today the shops
-(shared.services.access); the promotions add their teams with one `tenant_source(...)`.
+The tenants a user works for come from TENANT_SOURCES: the shops (shared.services.access),
+the teams (shared.models.teams.teams_of), and, for a promoter, the shops of the jobs she is
+assigned to (where `visible_to` then shows her those jobs and their pages, nothing else).
 
-Adding a kind (issue 9: pages, promotions, progress, teams, payouts, contests):
+Adding a kind:
 
     register(Kind("payouts", Payout, PayoutSchema, in_tenants=lambda ids: Payout.team_id.in_(ids)))
+
+A promotion job is synced and sent in webhooks as its list shows it (`Promotion`: the job
+with its figures); its progress history is `GET /promotions/{id}/progress`, and a progress
+record written changes its job, so the job comes again with its new figures.
 
 Rows are loaded through the model's own `visible_to(user, shop_ids)`: a row the user may
 not see (a payout of a team she is not in) is never shown.
@@ -24,17 +29,47 @@ import sqlalchemy as sa
 from marshmallow import Schema
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from shared.models import Customer, MarketRun, Order, Payment, Product, Seller, User
+from shared.models import (
+    ClientPayment,
+    Contest,
+    Contribution,
+    Customer,
+    JobMember,
+    MarketRun,
+    Order,
+    Payment,
+    Payout,
+    PayoutSet,
+    Product,
+    PromotionJob,
+    Role,
+    Seller,
+    SocialPage,
+    Team,
+    TeamMember,
+    User,
+)
+from shared.models.teams import teams_of
+from shared.schemas.client_payments import ClientPayment as ClientPaymentSchema
+from shared.schemas.contests import Contest as ContestSchema
+from shared.schemas.contributions import Contribution as ContributionSchema
 from shared.schemas.customers import Customer as CustomerSchema
 from shared.schemas.market_runs import MarketRun as MarketRunSchema
 from shared.schemas.orders import Order as OrderSchema
+from shared.schemas.pages import Page as PageSchema
 from shared.schemas.payments import Payment as PaymentSchema
+from shared.schemas.payouts import Payout as PayoutSchema
+from shared.schemas.payouts import PayoutSet as PayoutSetSchema
 from shared.schemas.products import Product as ProductSchema
+from shared.schemas.promotions import Promotion as PromotionSchema
 from shared.schemas.sellers import Seller as SellerSchema
+from shared.schemas.teams import Team as TeamSchema
 from shared.services.access import shop_ids_of
 from shared.services.customers import with_balances
 from shared.services.market_runs import RUN_OPTIONS, with_figures
 from shared.services.orders import with_figures as with_order_figures
+from shared.services.promotions import LIST_OPTIONS as JOB_OPTIONS
+from shared.services.promotions import with_figures as with_job_figures
 
 
 @dataclass(frozen=True)
@@ -89,8 +124,9 @@ class TenantSource:
     of_user: Callable[[Session, User], Iterable[str] | None]
     # Every tenant id of this sort (for an admin).
     every: Callable[[], sa.Select]
-    # The ids of the users who work for `tenant_id` (admins aside): webhooks' recipients.
-    users_of: Callable[[str], sa.Select]
+    # Selects of the ids of the users who work for `tenant_id` (admins aside): webhooks'
+    # recipients. Plain selects, which users_of() unites (SQLite refuses nested unions).
+    users_of: Callable[[str], tuple[sa.Select, ...]]
 
 
 TENANT_SOURCES: list[TenantSource] = []
@@ -112,7 +148,7 @@ def tenants_of(session: Session, user: User) -> set[str]:
 
 def users_of(tenant_id: str) -> sa.Select:
     """The ids of the users (admins aside) who work for a tenant: a select for an IN clause."""
-    return sa.union(*(source.users_of(tenant_id) for source in TENANT_SOURCES))
+    return sa.union(*(select for source in TENANT_SOURCES for select in source.users_of(tenant_id)))
 
 
 # --- loading rows as a GET shows them ----------------------------------------------------
@@ -137,7 +173,7 @@ def dump(kind: Kind, rows: Iterable, only: frozenset[str] | None = None) -> list
     return kind.dumper(only).dump(list(rows), many=True)
 
 
-# --- today's kinds -------------------------------------------------------------------------
+# --- the kinds -----------------------------------------------------------------------------
 
 
 def _orders(_session: Session, rows: list[Order]) -> list:
@@ -153,6 +189,20 @@ register(Kind("payments", Payment, PaymentSchema,
               in_tenants=lambda ids: Payment.order_id.in_(sa.select(Order.id).where(Order.seller_id.in_(ids)))))
 register(Kind("market_runs", MarketRun, MarketRunSchema,
               options=RUN_OPTIONS, present=with_figures))
+# Zeina's work. A shop's: its pages, the jobs on them, what its owner paid for them.
+register(Kind("pages", SocialPage, PageSchema))
+register(Kind("promotions", PromotionJob, PromotionSchema, options=JOB_OPTIONS, present=with_job_figures))
+register(Kind("client_payments", ClientPayment, ClientPaymentSchema))
+# A team's: the team, its members' contributions, payout sets and payouts, contests.
+register(Kind("teams", Team, TeamSchema, in_tenants=lambda ids: Team.id.in_(ids),
+              options=(selectinload(Team.members).joinedload(TeamMember.user),)))
+register(Kind("contributions", Contribution, ContributionSchema,
+              in_tenants=lambda ids: Contribution.team_id.in_(ids)))
+register(Kind("payout_sets", PayoutSet, PayoutSetSchema, in_tenants=lambda ids: PayoutSet.team_id.in_(ids),
+              options=(selectinload(PayoutSet.payouts),)))
+register(Kind("payouts", Payout, PayoutSchema, in_tenants=lambda ids: Payout.team_id.in_(ids)))
+register(Kind("contests", Contest, ContestSchema, in_tenants=lambda ids: Contest.team_id.in_(ids),
+              options=(selectinload(Contest.entries),)))
 
 
 def _shops_of_user(session: Session, user: User) -> list[str] | None:
@@ -161,8 +211,40 @@ def _shops_of_user(session: Session, user: User) -> list[str] | None:
 
 tenant_source(TenantSource(
     "shops", of_user=_shops_of_user, every=lambda: sa.select(Seller.id),
-    users_of=lambda tenant_id: sa.union(
+    users_of=lambda tenant_id: (
         sa.select(Seller.owner_id).where(Seller.id == tenant_id, Seller.owner_id.is_not(None)),
         sa.select(Seller.coordinator_id).where(Seller.id == tenant_id, Seller.coordinator_id.is_not(None)),
+    ),
+))
+
+
+def _teams_of_user(session: Session, user: User) -> list[str] | None:
+    return None if user.role == Role.admin else list(session.scalars(teams_of(user)))
+
+
+tenant_source(TenantSource(
+    "teams", of_user=_teams_of_user, every=lambda: sa.select(Team.id),
+    users_of=lambda tenant_id: (
+        sa.select(Team.coordinator_id).where(Team.id == tenant_id),
+        sa.select(TeamMember.user_id).where(TeamMember.team_id == tenant_id),
+    ),
+))
+
+
+def _job_shops_of_user(session: Session, user: User) -> list[str]:
+    """A promoter's: the shops of the jobs she is on (she sees those jobs and their pages)."""
+    if user.role != Role.promoter:
+        return []
+    return list(session.scalars(
+        sa.select(PromotionJob.seller_id).join(JobMember, JobMember.job_id == PromotionJob.id)
+        .where(JobMember.user_id == user.id).distinct()
+    ))
+
+
+tenant_source(TenantSource(
+    "job shops", of_user=_job_shops_of_user, every=lambda: sa.select(Seller.id).where(sa.false()),
+    users_of=lambda tenant_id: (
+        sa.select(JobMember.user_id).join(PromotionJob, PromotionJob.id == JobMember.job_id)
+        .where(PromotionJob.seller_id == tenant_id),
     ),
 ))

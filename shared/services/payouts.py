@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from shared.db import flush
 from shared.errors import Conflict, Forbidden, Invalid
+from shared.events import emit
 from shared.i18n import lazy_join, status_label
 from shared.models import (
     PaymentMethod, Payout, PayoutSet, PayoutStatus, PromotionJob, Role, Split, Team, User, utcnow,
@@ -196,6 +197,8 @@ def update_payout(session: Session, user: User, payout: Payout, changes: Mapping
             if name in changes:
                 raise Invalid(name, _l("only for a paid payout: send \"status\": \"paid\" with it"))
     else:
+        if payout.status != PayoutStatus.paid:
+            emit("payout.paid", payout)
         payout.status = PayoutStatus.paid
         payout.paid_on = changes.get("paid_on") or payout.paid_on or today
         payout.method = changes.get("method") or payout.method or PaymentMethod.cash

@@ -7,6 +7,7 @@ earnings at the last count (callers pass the figures and flush).
 from flask_babel import lazy_gettext as _l
 
 from shared.errors import Conflict
+from shared.events import emit
 from shared.i18n import lazy_join, status_label
 from shared.models import JobEvent, JobStatus, PromotionJob, User, utcnow
 
@@ -53,4 +54,6 @@ def apply_transition(job: PromotionJob, to: JobStatus, actor: User | None, *,
         job.final_earned = final_earned
     event = JobEvent(from_status=current, to_status=to, actor_id=actor.id if actor else None, at=now)
     job.events.append(event)
+    if to == S.completed:
+        emit("promotion.completed", job)
     return event

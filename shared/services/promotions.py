@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from shared.dates import local_day
 from shared.db import flush
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.events import emit
 from shared.i18n import lazy_join, status_label
 from shared.models import (
     JobEvent, JobMember, JobStatus, ProgressRecord, PromotionJob, Role, SocialPage, Split, Team,
@@ -47,7 +48,7 @@ SERIES_POINTS = 60
 _PROGRESS_PLACES = Decimal("0.0001")
 
 # What a list shows: the page and the members, in a fixed number of queries.
-_SHOWN = (
+LIST_OPTIONS = _SHOWN = (
     joinedload(PromotionJob.page, innerjoin=True),
     selectinload(PromotionJob.members).joinedload(JobMember.user),
 )
@@ -373,6 +374,7 @@ def add_progress(session: Session, user: User, job: PromotionJob, *, count: int,
                             note=note or "", recorded_by_id=user.id, created_at=now)
     job.progress.append(record)
     job.updated_at = now
+    emit("promotion.progress_recorded", job)
     flush(session)
     return record
 

@@ -163,12 +163,11 @@ class _Pull:
             shown = visible_rows(self.session, self.user, kind, ids, shop_ids=self.shop_ids)
             for row_id, row in zip(shown, dump(kind, shown.values(), self.only.get(name))):
                 self.out.upsert(name, row_id, row)
-            hidden = [row_id for row_id in ids if row_id not in shown]
-            if hidden:  # still there but not the user's to see: not sent at all
-                existing = set(self.session.scalars(sa.select(kind.model.id).where(kind.model.id.in_(hidden))))
-                for row_id in hidden:
-                    if row_id not in existing:
-                        self.out.delete(name, row_id)
+            # Deleted, or no longer the user's to see (a promoter taken off a job): the
+            # phone drops it. An id it never had is dropped as nothing.
+            for row_id in ids:
+                if row_id not in shown:
+                    self.out.delete(name, row_id)
         self.full |= more
         return last
 
