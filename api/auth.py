@@ -25,11 +25,19 @@ TOKEN_EXAMPLE = {
 }
 
 
+DEVICE_ID = {
+    "name": ratelimits.DEVICE_HEADER, "in": "header", "required": False,
+    "description": "A random id your app makes once per install and keeps (a UUID): once this "
+                   "device has logged in, strangers' failures never lock it out.",
+    "schema": {"type": "string", "minLength": 16, "maxLength": 200},
+}
+
+
 @blp.route("/tokens")
 class Tokens(View):
     @blp.arguments(TokenCreate, example={"email": "reem@example.com", "password": "correct horse battery"})
     @blp.response(201, Token, example=TOKEN_EXAMPLE)
-    @blp.doc(security=[], operationId="logIn")
+    @blp.doc(security=[], operationId="logIn", parameters=[DEVICE_ID])
     @problems(401)
     @rate_limited(ratelimits.login_limit)
     def post(self, data):
