@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from shared.models import PaymentMethod
-from shared.schemas.base import Id, ID, Amount, BaseSchema, Currency, Date, ListQuery
+from shared.schemas.base import ID, Amount, BaseSchema, Currency, Date, Id, ListQuery
 
 
 class ClientPayment(BaseSchema):

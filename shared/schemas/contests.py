@@ -3,7 +3,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared.models import EntryResult
-from shared.schemas.base import Id, ID, Amount, AwareDateTime, BaseSchema, Currency, Date, ListQuery
+from shared.schemas.base import ID, Amount, AwareDateTime, BaseSchema, Currency, Date, Id, ListQuery
 from shared.schemas.promotions import URL, evidence_url
 
 _TITLE = validate.Length(min=1, max=200)

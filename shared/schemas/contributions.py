@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from shared.models import ContributionKind, ReviewStatus
-from shared.schemas.base import Id, ID, BaseSchema, Integer, ListQuery
+from shared.schemas.base import ID, BaseSchema, Id, Integer, ListQuery
 from shared.schemas.promotions import evidence_url
 
 _QUANTITY = validate.Range(min=1, max=1_000_000_000)

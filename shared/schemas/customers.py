@@ -3,8 +3,7 @@ from marshmallow import fields, validate
 
 from shared.models import Language
 from shared.schemas.base import (
-    Id,
-    ID, PERSON_NAME, PHONE, Amount, BaseSchema, ClientId, Currency, ListQuery, Text, signed_money,
+    ID, PERSON_NAME, PHONE, Amount, BaseSchema, ClientId, Currency, Id, ListQuery, Text, signed_money,
 )
 
 _LANGUAGE = fields.Enum(Language, by_value=True, metadata={"example": "ar"})

@@ -4,8 +4,7 @@ from marshmallow import fields, validate
 
 from shared.models import MarketRunStatus
 from shared.schemas.base import (
-    Id,
-    Amount, AwareDateTime, BaseSchema, ClientId, Currency, Date, ListQuery, Text,
+    Amount, AwareDateTime, BaseSchema, ClientId, Currency, Date, Id, ListQuery, Text,
 )
 
 

@@ -4,8 +4,7 @@ from marshmallow import fields, validate
 
 from shared.models import Channel, Language, OrderStatus, PaymentStatus
 from shared.schemas.base import (
-    Id,
-    ID, PERSON_NAME, PHONE, Amount, BaseSchema, ClientId, Currency, Date, Integer, ListQuery, Text, signed_money,
+    ID, PERSON_NAME, PHONE, Amount, BaseSchema, ClientId, Currency, Date, Id, Integer, ListQuery, Text, signed_money,
 )
 from shared.services.orders import MAX_QUANTITY
 

@@ -3,7 +3,7 @@ from marshmallow import fields, validate
 
 from shared.models import Platform
 from shared.page_urls import MAX_URL_LENGTH, RULES
-from shared.schemas.base import Id, ID, BaseSchema, ListQuery
+from shared.schemas.base import ID, BaseSchema, Id, ListQuery
 
 _EXAMPLES = "; ".join(f"{platform.value}: {rule.example}" for platform, rule in RULES.items())
 _URL_DOC = ("The page's address on its platform, checked against the platform's hosts "

@@ -4,8 +4,7 @@ from marshmallow import fields, validate
 
 from shared.models import PaymentMethod, RefundReason
 from shared.schemas.base import (
-    Id,
-    ID, Amount, AwareDateTime, BaseSchema, ClientId, Currency, Rate, Text, signed_money,
+    ID, Amount, AwareDateTime, BaseSchema, ClientId, Currency, Id, Rate, Text, signed_money,
 )
 
 # What a person may record; `credit` is written by POST /orders/{id}/credit only.

@@ -1,10 +1,7 @@
 """Schemas of products."""
 from marshmallow import fields, validate
 
-from shared.schemas.base import (
-    Id,
-    Amount, BaseSchema, ClientId, Currency, ListQuery, Text,
-)
+from shared.schemas.base import Amount, BaseSchema, ClientId, Currency, Id, ListQuery, Text
 
 
 class Product(BaseSchema):

@@ -3,10 +3,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared.models import MAX_COUNT, JobStatus, Metric, Platform, Split
-from shared.schemas.base import (
-    Id,
-    ID, Amount, AwareDateTime, BaseSchema, Currency, Date, Integer, ListQuery,
-)
+from shared.schemas.base import ID, Amount, AwareDateTime, BaseSchema, Currency, Date, Id, Integer, ListQuery
 
 URL = validate.URL(schemes={"http", "https"}, error="Not a valid http(s) URL.")
 _URL_LENGTH = validate.Length(max=500)

@@ -1,7 +1,7 @@
 """Schemas of reports."""
 from marshmallow import fields
 
-from shared.schemas.base import Id, Amount, BaseSchema, Currency, Date, signed_money
+from shared.schemas.base import Amount, BaseSchema, Currency, Date, Id, signed_money
 
 
 class SalesReportQuery(BaseSchema):

@@ -2,7 +2,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from shared.schemas.base import Id, ID, Amount, AwareDateTime, BaseSchema, Currency, Integer, Text
+from shared.schemas.base import ID, Amount, AwareDateTime, BaseSchema, Currency, Id, Integer, Text
 from shared.services.orders import MAX_QUANTITY
 
 

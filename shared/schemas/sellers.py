@@ -2,10 +2,7 @@
 from marshmallow import fields, validate
 
 from shared.models import SellerCategory
-from shared.schemas.base import (
-    Id,
-    BaseSchema, ClientId, ListQuery, PhoneRegion, Text,
-)
+from shared.schemas.base import BaseSchema, ClientId, Id, ListQuery, PhoneRegion, Text
 
 _NAME = validate.Length(min=1, max=120)
 _REGION = {"example": "SY", "description": "The country (ISO 3166) a phone number typed without "

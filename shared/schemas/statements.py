@@ -2,7 +2,7 @@
 from marshmallow import fields
 
 from shared.models import JobStatus, Platform
-from shared.schemas.base import Id, ID, Amount, BaseSchema, Currency, signed_money
+from shared.schemas.base import ID, Amount, BaseSchema, Currency, Id, signed_money
 from shared.schemas.client_payments import ClientPayment
 
 

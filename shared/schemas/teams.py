@@ -3,7 +3,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared.models import Language, TeamRole
-from shared.schemas.base import Id, ID, PERSON_NAME, PHONE, Amount, BaseSchema, ListQuery
+from shared.schemas.base import ID, PERSON_NAME, PHONE, Amount, BaseSchema, Id, ListQuery
 
 _NAME = validate.Length(min=1, max=120)
 _EMAIL = validate.Length(max=254)

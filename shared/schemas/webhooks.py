@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from shared.events import EVENT_TYPES
 from shared.models import DeliveryStatus, DisabledReason
-from shared.schemas.base import Id, ID, BaseSchema, OneOfNamed
+from shared.schemas.base import ID, BaseSchema, Id, OneOfNamed
 
 _URL = validate.URL(schemes={"http", "https"}, require_tld=False, error="Not a valid https URL.")
 
