@@ -151,6 +151,14 @@ def test_a_known_devices_own_failures_lock_it(client, user):
     assert login(client, user.email).status_code == 201
 
 
+@pytest.mark.parametrize("body", [{"email": "a\u0000@example.com", "password": "x"},
+                                  {"phone": "0944\u0000", "password": "x"}])
+def test_a_nul_in_the_credentials_of_a_device_is_422_not_a_crash(client, body):
+    response = client.post(TOKENS, json=body, headers={"X-Device-Id": PHONE})
+
+    assert response.status_code == 422
+
+
 def test_only_a_hash_of_the_device_id_is_kept(client, user):
     login(client, user.email, device=PHONE)
 

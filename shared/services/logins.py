@@ -86,8 +86,8 @@ def is_known_device(session: Session, email: str | None, phone: str | None, devi
     """Whether this device has logged in to this account before (it is then not held to
     the per-address limit that strangers exhaust)."""
     hashed = device_hash(device_id)
-    if hashed is None or (not email and not phone):
-        return False
+    if hashed is None or (not email and not phone) or "\x00" in (email or phone):
+        return False  # (unread credentials: PostgreSQL compares no NUL)
     account = User.email == email.strip().lower() if email else User.phone == phone
     return session.scalar(sa.select(sa.func.count()).select_from(KnownDevice).join(User)
                           .where(account, KnownDevice.device_hash == hashed)) > 0
