@@ -147,7 +147,12 @@ def rate_limited(limit):
 
 
 class Parser(FlaskParser):
-    """webargs' parser, reading JSON bodies with the app's limits (shared/inputs.py)."""
+    """webargs' parser, reading JSON bodies with the app's limits (shared/inputs.py). A
+    query parameter the operation does not declare is refused (422), as an unknown body
+    field is: the server accepts no more than the spec says (webargs would drop it)."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": ma.RAISE,
+                                   "querystring": ma.RAISE}
 
     def _raw_load_json(self, req):
         if not is_json_request(req):

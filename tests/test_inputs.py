@@ -173,3 +173,12 @@ def test_a_batch_operation_with_a_lone_surrogate_answers_400_in_its_place(client
     response = post_raw(client, "/api/v1/batch", body, headers)
 
     assert_input_limits(response)  # the batch's own body is read with the same limits
+
+
+@pytest.mark.parametrize("query", ["x=0", "=0"])
+def test_a_query_parameter_the_operation_does_not_declare_is_422(client, headers, query):
+    """The fuzz on PostgreSQL found `GET /api/v1/market-runs?=0` answered as if it were not there."""
+    response = client.get(f"/api/v1/market-runs?{query}", headers=headers)
+
+    assert response.status_code == 422
+    assert response.json["code"] == "invalid"
