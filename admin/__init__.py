@@ -3,8 +3,8 @@
 Views parse with the API's schemas, call a service in `shared/`, and render
 (`admin.rendering.render`): a whole page, or for an htmx request one block of the same
 template. Each URL is an `admin.conventions.View` (one commit per request). Sections:
-views.py (login, language, dashboard), sellers.py, orders.py, market_runs.py, users.py,
-audit.py.
+views.py (login, language, dashboard), sellers.py, pages.py, products.py, customers.py,
+orders.py, market_runs.py, reports.py, promotions.py, team.py, contests.py, users.py, audit.py.
 No rule lives here.
 """
 from flask import Flask
@@ -12,7 +12,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from admin import language, rendering, views
-    from admin import audit, market_runs, orders, sellers, users  # noqa: F401  (their views join views.bp)
+    from admin import (  # noqa: F401  (their views join views.bp)
+        audit, contests, customers, market_runs, orders, pages, products, promotions, reports, sellers, team,
+        users,
+    )
     from admin.assets import content_security_policy
     from shared.problems import HTML_ERROR_PAGE
 

@@ -27,6 +27,11 @@ def money(amount: Decimal | None, currency: str) -> str:
     return f"{format_decimal(amount, format='#,##0.00')} {currency_name(currency)}"
 
 
+def number_money(amount: Decimal) -> str:
+    """An amount without its currency (a table's column names it): '1,250.00'."""
+    return format_decimal(amount, format='#,##0.00')
+
+
 def number(value) -> str:
     return format_decimal(value)
 
@@ -58,6 +63,38 @@ LABELS = {
         "other": lazy_pgettext("payment method", "other"),
     },
     "language": {"ar": "العربية", "en": "English"},
+    "metric": {
+        "followers": lazy_pgettext("metric", "followers"),
+        "likes": lazy_pgettext("metric", "likes"),
+        "shares": lazy_pgettext("metric", "shares"),
+        "comments": lazy_pgettext("metric", "comments"),
+        "views": lazy_pgettext("metric", "views"),
+        "posts": lazy_pgettext("metric", "posts"),
+        "other": lazy_pgettext("metric", "other"),
+    },
+    "platform": {
+        "facebook": "Facebook",
+        "instagram": "Instagram",
+        "whatsapp_channel": lazy_pgettext("platform", "WhatsApp channel"),
+        "telegram": "Telegram",
+        "tiktok": "TikTok",
+        "youtube": "YouTube",
+    },
+    "split": {
+        "equal": lazy_pgettext("split", "equally among the members"),
+        "contributions": lazy_pgettext("split", "by approved contributions"),
+    },
+    "result": {
+        "pending": lazy_pgettext("contest result", "waiting for the result"),
+        "won": lazy_pgettext("contest result", "won"),
+        "lost": lazy_pgettext("contest result", "lost"),
+    },
+    # What the button moving a promotion job to a status says.
+    "job_move": {
+        "active": lazy_pgettext("job action", "Start the job"),
+        "completed": lazy_pgettext("job action", "Complete the job"),
+        "cancelled": lazy_pgettext("job action", "Cancel the job"),
+    },
     # What the button moving an order to a status says.
     "move": {
         "confirmed": lazy_pgettext("order action", "Confirm"),
@@ -95,6 +132,7 @@ def audit_kind(kind: str) -> tuple[str, str]:
 def init_app(bp) -> None:
     bp.add_app_template_filter(money, "money")
     bp.add_app_template_filter(number, "number")
+    bp.add_app_template_filter(number_money, "number_money")
     bp.add_app_template_filter(currency_name, "currency_name")
     bp.add_app_template_global(label, "label")
     bp.add_app_template_global(options, "options")

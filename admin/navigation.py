@@ -28,6 +28,11 @@ SECTIONS = (
     Section("admin.team", _l("Team"), frozenset({"admin", "coordinator", "promoter"})),
     Section("admin.orders", _l("Orders"), frozenset({"admin", "coordinator", "seller"})),
     Section("admin.market_runs", _l("Market runs"), frozenset({"admin", "coordinator", "seller"})),
+    # A shop's own books: in the seller's menu (and an admin's); a coordinator opens her
+    # clients' from their shop's page, so her phone's menu stays short.
+    Section("admin.products", _l("Products"), frozenset({"admin", "seller"})),
+    Section("admin.customers", _l("Customers"), frozenset({"admin", "seller"})),
+    Section("admin.reports", _l("Reports"), frozenset({"admin", "seller"})),
     Section("admin.contests", _l("Contests"), frozenset({"admin", "coordinator", "promoter"})),
     Section("admin.users", _l("Users"), frozenset({"admin"})),
     Section("admin.audit", _l("Audit trail"), frozenset({"admin"})),

@@ -14,7 +14,7 @@ from shared.errors import Invalid
 from shared.extensions import db
 from shared.models import SellerCategory
 from shared.schemas.sellers import SellerCreate, SellerQuery, SellerUpdate
-from shared.services import sellers
+from shared.services import pages, sellers
 
 query_schema, create_schema, update_schema = SellerQuery(), SellerCreate(), SellerUpdate()
 CHECKED = tuple(update_schema.fields)  # the fields inline validation answers for
@@ -107,6 +107,13 @@ def _values(seller) -> dict:
             "category": seller.category.value, "area": seller.area}
 
 
+SHOWN_PAGES = 50  # a shop's social pages listed on its page
+
+
 def _form(seller, values, *, errors=None, code: int = 200, saved: bool = False):
+    social = None
+    if seller is not None:
+        social = pages.list_pages(db.session, current_user, pages.PageFilter(seller_id=seller.id),
+                                  limit=SHOWN_PAGES, cursor=None)
     return render("admin/seller_form.html", code=code, seller=seller, values=values,
-                  errors=errors or {}, saved=saved, categories=_categories())
+                  errors=errors or {}, saved=saved, categories=_categories(), social=social)

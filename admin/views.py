@@ -126,15 +126,19 @@ class SwitchLanguage(View):
 @bp.view("/", "dashboard")
 class Dashboard(View):
     def get(self):
-        """This week's confirmed orders and the next market run, then the person's account."""
+        """Promotion work (active jobs, money per currency, payouts owed), this week's
+        confirmed orders and the next market run, then the person's account."""
         user = current_user._get_current_object()
+        work = dashboard.promotion_work(db.session, user)
+        # Shop owners with no promotion job see their shop's cards first, not empty ones.
+        promotions = work if (user.role != Role.seller or work.active or work.money) else None
         week = None  # promoters see nothing of shops
         if user.role != Role.promoter:
             week = dashboard.this_week(
                 db.session, user, today=local_today(current_app.config["TIMEZONE"]),
                 first_weekday=current_app.config["WEEK_STARTS_ON"], tz_name=current_app.config["TIMEZONE"],
             )
-        return render("admin/dashboard.html", user=user, week=week)
+        return render("admin/dashboard.html", user=user, week=week, promotions=promotions)
 
 
 def _nav_sections() -> list[dict]:

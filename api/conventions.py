@@ -420,16 +420,16 @@ def claim_idempotency_key() -> Response | None:
         return None
     if not (current_user.is_authenticated and g.get("api_token")):
         return None  # anonymous POSTs (logging in) are not replayed: that would hand out tokens
-    chosen = client_ids.chosen_in(request.get_json(silent=True)) if request.method == "POST" else None
-    if chosen is not None:
-        return claim_client_id(chosen)
     key = request.headers.get("Idempotency-Key")
-    if not key:
-        return None
-    if len(key) > idempotency.MAX_KEY_LENGTH:
+    if key and len(key) > idempotency.MAX_KEY_LENGTH:  # refused even where a client id replays
         reason = _l("Must be at most %(max)s characters.", max=idempotency.MAX_KEY_LENGTH)
         return problem(422, lazy_concat("Idempotency-Key: ", reason),
                        errors={"Idempotency-Key": [reason]})
+    chosen = client_ids.chosen_in(request.get_json(silent=True)) if request.method == "POST" else None
+    if chosen is not None:
+        return claim_client_id(chosen)
+    if not key:
+        return None
     fingerprint = _fingerprint()
     ttl = timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"])
     row = idempotency.claim(db.session, current_user.id, key, fingerprint, ttl)

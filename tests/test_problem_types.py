@@ -225,8 +225,9 @@ def test_a_reused_idempotency_key_is_its_own_kind(client, headers):
     assert_kind(response, 422, "idempotency-key-reused")
 
 
-def test_a_too_long_idempotency_key_is_invalid_input_naming_the_header(client, headers):
-    response = client.post("/api/v1/products", json={"name": "a", "price": "1.00", "currency": "TRY"},
+@pytest.mark.parametrize("chosen", [{}, {"id": "01jd3m0a8b9c0d1e2f3g4h5j6k"}], ids=["", "with a client id"])
+def test_a_too_long_idempotency_key_is_invalid_input_naming_the_header(client, headers, chosen):
+    response = client.post("/api/v1/products", json={"name": "a", "price": "1.00", "currency": "TRY", **chosen},
                            headers={**headers, "Idempotency-Key": "k" * 256})
 
     assert "Idempotency-Key" in assert_kind(response, 422, "invalid")["errors"]

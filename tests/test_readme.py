@@ -232,8 +232,8 @@ class Placeholders:
 class Bash:
     """One bash session: commands run one after the other, sharing variables."""
 
-    def __init__(self):
-        self.process = subprocess.Popen(["bash", "--noprofile", "--norc"], stdin=subprocess.PIPE,
+    def __init__(self, cwd):
+        self.process = subprocess.Popen(["bash", "--noprofile", "--norc"], cwd=cwd, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -292,9 +292,9 @@ def demo_server(tmp_path):
                 db.engine.dispose()
 
 
-def test_every_curl_example_of_the_readme_runs_against_the_demo(demo_server):
+def test_every_curl_example_of_the_readme_runs_against_the_demo(demo_server, tmp_path):
     base_url, recorder = demo_server
-    placeholders, bash = Placeholders(base_url), Bash()
+    placeholders, bash = Placeholders(base_url), Bash(cwd=tmp_path)  # files it writes (page.json) go there
     ran = 0
     try:
         for first_line, block in sh_blocks(README.read_text()):

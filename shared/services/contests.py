@@ -21,7 +21,7 @@ from shared.services.pagination import Page, keyset_page
 from shared.services.teams import check_coordinator, coordinates, team_for_write
 from shared.text import fold, like_pattern
 
-_SHOWN = (selectinload(Contest.entries),)
+_SHOWN = (selectinload(Contest.entries).joinedload(ContestEntry.user),)
 
 
 @dataclass

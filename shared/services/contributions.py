@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from shared.db import flush
 from shared.errors import Conflict, Forbidden, Invalid
@@ -18,6 +18,10 @@ from shared.models import Contribution, JobStatus, PromotionJob, ReviewStatus, R
 from shared.services import promotions
 from shared.services.access import get_for, scoped
 from shared.services.pagination import Page, keyset_page
+
+
+# What a list shows beside each contribution: the member's name and the job's title.
+_SHOWN = (joinedload(Contribution.user), joinedload(Contribution.job))
 
 
 @dataclass
@@ -31,7 +35,7 @@ class ContributionFilter:
 def list_contributions(session: Session, user: User, filters: ContributionFilter, *, limit: int,
                        cursor: str | None) -> Page[Contribution]:
     """A coordinator's teams' contributions; a promoter's own. Newest first."""
-    stmt = scoped(sa.select(Contribution), Contribution, user, session)
+    stmt = scoped(sa.select(Contribution), Contribution, user, session).options(*_SHOWN)
     if filters.job_id:
         stmt = stmt.where(Contribution.job_id == filters.job_id)
     if filters.user_id:

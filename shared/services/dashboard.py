@@ -1,7 +1,8 @@
-"""What the dashboard shows at a glance: this week's confirmed orders and the next market run.
+"""What the dashboard shows at a glance: this week's confirmed orders and the next market
+run; for promotion work, the active jobs, the money per currency and the payouts owed.
 
-Read only, always scoped to the shops the person works for. "This week" is the local
-week (the zone TIMEZONE, starting on WEEK_STARTS_ON) holding `today`.
+Read only, always scoped to what the person may see. "This week" is the local week
+(the zone TIMEZONE, starting on WEEK_STARTS_ON) holding `today`.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -11,10 +12,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from shared.dates import day_range_utc, week_of
-from shared.models import MarketRun, MarketRunStatus, Order, OrderStatus, User
+from shared.models import (
+    ClientPayment, JobStatus, MarketRun, MarketRunStatus, Order, OrderStatus, Payout, PayoutStatus,
+    PromotionJob, Role, User,
+)
 from shared.models.base import Money
-from shared.services import market_runs, orders
+from shared.money import ZERO
+from shared.services import market_runs, orders, promotions
 from shared.services.access import scoped
+from shared.services.promotion_status import BILLED
 
 
 @dataclass(frozen=True)
@@ -59,3 +65,86 @@ def this_week(session: Session, user: User, *, today: date, first_weekday: int, 
     return Week(start=start, end=end, orders=page.items, more=page.next_cursor is not None,
                 totals=[CurrencyTotal(currency, count, total) for currency, count, total in rows],
                 next_run=market_runs.with_figures(session, [run])[0] if run else None)
+
+
+@dataclass(frozen=True)
+class MoneyLine:
+    """Promotion money in one currency (never summed across currencies).
+
+    earned: what every job paid in money has earned (the figures of services/promotions:
+    running for an active job, frozen for an ended one, a cancelled job's included);
+    billed: of that, what the clients owe for active and completed jobs (BILLED, as
+    their statements say); paid: what the clients paid (client payments);
+    outstanding: billed - paid (negative when clients paid ahead).
+    """
+
+    currency: str
+    earned: Decimal
+    billed: Decimal
+    paid: Decimal
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.billed - self.paid
+
+
+@dataclass(frozen=True)
+class Owed:
+    """Payouts still pending for one member, in one currency."""
+
+    user_id: str
+    name: str
+    currency: str
+    count: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Promotions:
+    active: list  # the newest active jobs (promotions.JobWithFigures), at most `shown`
+    more: bool  # more active jobs than those
+    money: list[MoneyLine]
+    owed: list[Owed]
+
+
+def promotion_work(session: Session, user: User, *, shown: int = 10) -> Promotions:
+    """The person's promotion work at a glance, in a fixed number of queries.
+
+    Promoters see their own pending payouts and no client money (client payments are
+    the coordinator's business); sellers see the jobs on their pages and what they owe.
+    """
+    page = promotions.list_jobs(session, user, promotions.JobFilter(status=JobStatus.active),
+                                limit=shown, cursor=None)
+    money: list[MoneyLine] = []
+    if user.role != Role.promoter:
+        jobs = session.scalars(scoped(
+            sa.select(PromotionJob).where(PromotionJob.price.is_not(None), PromotionJob.status != JobStatus.draft),
+            PromotionJob, user, session,
+        )).all()
+        earned: dict[str, Decimal] = {}
+        billed: dict[str, Decimal] = {}
+        for shown_job in promotions.with_figures(session, list(jobs)):
+            amount = shown_job.figures.earned or ZERO
+            earned[shown_job.currency] = earned.get(shown_job.currency, ZERO) + amount
+            if shown_job.status in BILLED:
+                billed[shown_job.currency] = billed.get(shown_job.currency, ZERO) + amount
+        paid = dict(session.execute(scoped(
+            sa.select(ClientPayment.currency, sa.type_coerce(sa.func.sum(ClientPayment.amount), Money()))
+            .group_by(ClientPayment.currency),
+            ClientPayment, user, session,
+        )).all())
+        money = [MoneyLine(currency, earned.get(currency, ZERO), billed.get(currency, ZERO),
+                           paid.get(currency) or ZERO)
+                 for currency in sorted(set(earned) | set(paid))]
+    rows = session.execute(scoped(
+        sa.select(Payout.user_id, User.name, User.email, Payout.currency, sa.func.count(Payout.id),
+                  sa.type_coerce(sa.func.sum(Payout.amount), Money()))
+        .join(User, User.id == Payout.user_id)
+        .where(Payout.status == PayoutStatus.pending)
+        .group_by(Payout.user_id, User.name, User.email, Payout.currency)
+        .order_by(User.name, Payout.currency),
+        Payout, user, session,
+    )).all()
+    owed = [Owed(user_id, name or email or "", currency, count, amount)
+            for user_id, name, email, currency, count, amount in rows]
+    return Promotions(active=page.items, more=page.next_cursor is not None, money=money, owed=owed)

@@ -59,6 +59,18 @@ def _check_new_address(session: Session, seller_id: str, url: str, *, but: str |
         raise Conflict(_l("This shop already has the page %(url)s.", url=url), existing_page_id=existing)
 
 
+def normalised(data: Mapping) -> dict:
+    """`data` with its address checked against its platform and tidied, as create_page
+    and update_page check it (for a form's inline validation, before anything is saved).
+
+    :raise Invalid: the URL is not an address of the platform (field "url").
+    """
+    checked = dict(data)
+    if checked.get("platform") and checked.get("url"):
+        checked["url"] = check_page_url(checked["platform"], checked["url"])
+    return checked
+
+
 def create_page(session: Session, user: User, data: Mapping) -> SocialPage:
     """`data`: seller_id (optional with one shop), platform, url, handle (read from the URL
     when left out), name.

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from shared.db import flush
 from shared.errors import Conflict, Forbidden, Invalid
@@ -42,6 +42,8 @@ ALLOWED: dict[PayoutStatus, tuple[PayoutStatus, ...]] = {
     PayoutStatus.paid: (),
 }
 _SET_SHOWN = (selectinload(PayoutSet.payouts),)
+# What a list shows beside each payout: the member's name and the job's title.
+_PAYOUT_SHOWN = (joinedload(Payout.user), joinedload(Payout.payout_set).joinedload(PayoutSet.job))
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -58,7 +60,7 @@ class PayoutFilter:
 def list_payouts(session: Session, user: User, filters: PayoutFilter, *, limit: int,
                  cursor: str | None) -> Page[Payout]:
     """Her teams' payouts for a coordinator; her own for a promoter. Newest first."""
-    stmt = scoped(sa.select(Payout), Payout, user, session)
+    stmt = scoped(sa.select(Payout), Payout, user, session).options(*_PAYOUT_SHOWN)
     if filters.job_id:
         stmt = stmt.where(Payout.job_id == filters.job_id)
     if filters.user_id:
