@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from shared import config, i18n, security
+from shared import config, i18n, inputs, ratelimits, security
 from shared.extensions import compress, csrf, db, limiter, login_manager, migrate
 from shared.sessions import SessionInterface
 
@@ -38,11 +38,12 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     compress.init_app(app)
+    ratelimits.init_app(app)  # RateLimit-* headers; before the limiter, so they follow its count
     limiter.init_app(app)
     csrf.init_app(app)
     app.session_interface = SessionInterface()  # Secure cookie over HTTPS
     i18n.init_app(app)  # error texts in Arabic or English: shared/i18n.py
-    app.json.ensure_ascii = False  # Arabic as UTF-8: a third of the bytes of \u escapes
+    inputs.init_app(app)  # JSON read with limits, no NUL in paths: shared/inputs.py
     tasks.init_app(app)  # the background worker's queue: shared/tasks.py
 
 

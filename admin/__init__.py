@@ -4,7 +4,7 @@ Views parse with the API's schemas, call a service in `shared/`, and render
 (`admin.rendering.render`): a whole page, or for an htmx request one block of the same
 template. Each URL is an `admin.conventions.View` (one commit per request). Sections:
 views.py (login, language, dashboard), sellers.py, pages.py, products.py, customers.py,
-orders.py, market_runs.py, reports.py, promotions.py, team.py, contests.py, users.py.
+orders.py, market_runs.py, reports.py, promotions.py, team.py, contests.py, users.py, audit.py.
 No rule lives here.
 """
 from flask import Flask
@@ -13,7 +13,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from admin import language, rendering, views
     from admin import (  # noqa: F401  (their views join views.bp)
-        contests, customers, market_runs, orders, pages, products, promotions, reports, sellers, team, users,
+        audit, contests, customers, market_runs, orders, pages, products, promotions, reports, sellers, team,
+        users,
     )
     from admin.assets import content_security_policy
     from shared.problems import HTML_ERROR_PAGE

@@ -124,6 +124,11 @@ def role_option(role: str) -> tuple[str, str]:
     return role, str(role_label(role))
 
 
+def audit_kind(kind: str) -> tuple[str, str]:
+    """A kind of row in the audit trail, as a <select> option (named as the API names it)."""
+    return kind, kind
+
+
 def init_app(bp) -> None:
     bp.add_app_template_filter(money, "money")
     bp.add_app_template_filter(number, "number")
@@ -132,3 +137,4 @@ def init_app(bp) -> None:
     bp.add_app_template_global(label, "label")
     bp.add_app_template_global(options, "options")
     bp.add_app_template_filter(role_option, "role_option")
+    bp.add_app_template_filter(audit_kind, "audit_kind")

@@ -35,6 +35,7 @@ SECTIONS = (
     Section("admin.reports", _l("Reports"), frozenset({"admin", "seller"})),
     Section("admin.contests", _l("Contests"), frozenset({"admin", "coordinator", "promoter"})),
     Section("admin.users", _l("Users"), frozenset({"admin"})),
+    Section("admin.audit", _l("Audit trail"), frozenset({"admin"})),
 )
 
 _ROLES = {

@@ -3,6 +3,8 @@
 The sections (sellers, orders, market runs, users) register their views on `bp` in
 modules of their own.
 """
+import secrets
+
 import marshmallow as ma
 from flask import Response, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -14,12 +16,15 @@ from admin.assets import HTMX_CONFIG, HTMX_INTEGRITY, HTMX_URL
 from admin.conventions import Blueprint, View, field_errors
 from admin.navigation import local_path, page_path, role_label, sections_for
 from admin.rendering import error_response, next_page_url, render
+from shared import ratelimits
+from shared.auth import ADMIN_LOGIN_ID
 from shared.dates import local_today
 from shared.errors import Unauthenticated
-from shared.extensions import db, limiter
+from shared.extensions import db
 from shared.models import Role
 from shared.schemas.accounts import TokenCreate
 from shared.services import accounts, admin_prefs, dashboard
+from shared.services.logins import TooManyAttempts
 
 bp = Blueprint("admin", __name__, url_prefix="/admin",
                template_folder="templates", static_folder="static")
@@ -74,15 +79,13 @@ def form_expired(_error: CSRFError) -> Response:
     return error_response(400, FORM_EXPIRED, FORM_EXPIRED_DETAIL)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.view("/login", "login")
 class Login(View):
-    """The login form; works without JavaScript (a plain POST and a redirect)."""
+    """The login form; works without JavaScript (a plain POST and a redirect). Limited as
+    the API's login is (shared/ratelimits.py); this browser is remembered as a device of
+    the account (a signed cookie), so strangers' failures never lock its owner out."""
 
-    decorators = [limiter.shared_limit(_login_limit, scope="login", methods=["POST"])]
+    decorators = [ratelimits.login_limit]
 
     def get(self):
         target = local_path(request.args.get("next"), url_for(".dashboard"))
@@ -93,19 +96,25 @@ class Login(View):
     def post(self):
         target = local_path(request.form.get("next"), url_for(".dashboard"))
         typed = {name: request.form[name] for name in ("email", "password") if request.form.get(name)}
+        device = ratelimits.device_id() or ratelimits.new_device_id()  # this browser, from now on
         try:
             data = credentials.load(typed)
-            user = accounts.authenticate(db.session, data["email"], data["password"])
+            user = accounts.authenticate(db.session, data["email"], data["password"], device_id=device)
         except ma.ValidationError as error:
             return _login_page(target, code=422, email=typed.get("email", ""), errors=field_errors(error))
         except Unauthenticated as error:
             return _login_page(target, code=401, email=typed.get("email", ""), problem=error.detail)
+        except TooManyAttempts as error:
+            response = _login_page(target, code=429, email=typed.get("email", ""), problem=error.detail)
+            response.headers["Retry-After"] = str(error.retry_after)
+            return response
         # Committed after this answer (admin.conventions.View): authenticate() may have
-        # upgraded the password's hash.
+        # upgraded the password's hash, and it remembers this browser as a device.
         session.clear()  # nothing from before the login (a planted value, the old CSRF secret)
+        session[ADMIN_LOGIN_ID] = secrets.token_hex(8)  # names this login in the audit trail
         login_user(user)
         # Their language also in this browser: the login page after logout speaks it too.
-        return language.remember(redirect(target, 303), user.language.value)
+        return ratelimits.remember_device(language.remember(redirect(target, 303), user.language.value), device)
 
 
 def _login_page(target: str, *, code: int = 200, email: str = "", errors=None, problem=None):

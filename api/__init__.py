@@ -2,7 +2,7 @@
 from flask_smorest import Api
 
 from api import (
-    auth, batch, client_payments, contests, contributions, conventions, customers, docs, market_runs,
+    audit, auth, batch, client_payments, contests, contributions, conventions, customers, docs, market_runs,
     me, orders, pages, payouts, problem_pages, products, promotions, reports, sellers, statements,
     sync, teams, webhooks, whatsapp,
 )
@@ -32,7 +32,7 @@ BLUEPRINTS = (
     auth.blp, me.blp, sellers.blp, products.blp, customers.blp, orders.blp, whatsapp.blp,
     market_runs.blp, reports.blp, pages.blp, promotions.blp, teams.blp, contributions.blp,
     payouts.sets_blp, payouts.blp, client_payments.blp, statements.blp, contests.blp,
-    sync.blp, batch.blp, webhooks.blp,
+    sync.blp, batch.blp, webhooks.blp, audit.blp,
 )
 
 DESCRIPTION = """Tawasi keeps the books of people who sell and promote from home over social

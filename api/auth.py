@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import current_app, g
 
 from api.conventions import Blueprint, View, problems, rate_limited
+from shared import ratelimits
 from shared.auth import require_token
 from shared.extensions import db
 from shared.phones import normalise_phone
@@ -24,13 +25,21 @@ TOKEN_EXAMPLE = {
 }
 
 
+DEVICE_ID = {
+    "name": ratelimits.DEVICE_HEADER, "in": "header", "required": False,
+    "description": "A random id your app makes once per install and keeps (a UUID): once this "
+                   "device has logged in, strangers' failures never lock it out.",
+    "schema": {"type": "string", "minLength": 16, "maxLength": 200},
+}
+
+
 @blp.route("/tokens")
 class Tokens(View):
     @blp.arguments(TokenCreate, example={"email": "reem@example.com", "password": "correct horse battery"})
     @blp.response(201, Token, example=TOKEN_EXAMPLE)
-    @blp.doc(security=[], operationId="logIn")
+    @blp.doc(security=[], operationId="logIn", parameters=[DEVICE_ID])
     @problems(401)
-    @rate_limited(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+    @rate_limited(ratelimits.login_limit)
     def post(self, data):
         """Get a token
 
@@ -38,11 +47,20 @@ class Tokens(View):
         `phone`) and password for a bearer token, with who you are (`user`, as
         GET /api/v1/me answers). Send the token on every other call as
         `Authorization: Bearer <token>`. A wrong email or password is a 401
-        `wrong-credentials` with the same message either way. Too many attempts from
-        one address are answered 429 with Retry-After.
+        `wrong-credentials` with the same message either way.
+
+        Send `X-Device-Id`, a random id (16 to 200 characters) your app makes once and
+        keeps: once this device has logged in, its correct password is never refused
+        for others' failures. Too many failed logins from one address are a 429
+        `too-many-requests`; after 5 failures in a row an account (or a device that
+        logged in before) is locked for 30 seconds, doubling up to 15 minutes: a 429
+        `too-many-attempts`. Both say in Retry-After how many seconds to wait. Answers
+        carry `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
+        `RateLimit-Policy` (the IETF draft) for the per-address limit.
         """
         phone = normalise_phone(data["phone"], current_app.config["DEFAULT_PHONE_REGION"])
-        user = accounts.authenticate(db.session, data["email"], data["password"], phone=phone)
+        user = accounts.authenticate(db.session, data["email"], data["password"], phone=phone,
+                                     device_id=ratelimits.device_id())
         lifetime = timedelta(days=current_app.config["TOKEN_LIFETIME_DAYS"])
         plain, token = accounts.issue_token(db.session, user, lifetime)
         return {"token": plain, "expires_at": token.expires_at,

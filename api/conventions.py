@@ -20,11 +20,14 @@ from flask import Response, current_app, g, request, url_for
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_limiter import RouteLimit
 from flask_smorest import Blueprint as SmorestBlueprint
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest, PreconditionFailed, UnsupportedMediaType
 
 from api import spec
-from shared import client_ids, idempotency
+from shared import client_ids, idempotency, inputs
 from shared.auth import require_token
 from shared.db import commit
 from shared.extensions import db, limiter
@@ -134,15 +137,37 @@ def problems(*statuses: int):
 
 
 def rate_limited(limit):
-    """flask-limiter's limit on a view, documented: the operation may answer 429."""
+    """A limit on a view, documented: the operation may answer 429. `limit` is a
+    flask-limiter limit string (or a callable giving one), or a limit decorator already
+    made (shared.ratelimits.login_limit)."""
     def decorator(func):
-        return problems(429)(limiter.limit(limit)(func))
+        limited = limit(func) if isinstance(limit, RouteLimit) else limiter.limit(limit)(func)
+        return problems(429)(limited)
     return decorator
+
+
+class Parser(FlaskParser):
+    """webargs' parser, reading JSON bodies with the app's limits (shared/inputs.py). A
+    query parameter the operation does not declare is refused (422), as an unknown body
+    field is: the server accepts no more than the spec says (webargs would drop it)."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": ma.RAISE,
+                                   "querystring": ma.RAISE}
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return webargs_core.missing
+        try:
+            return inputs.parse_json(req.get_data(cache=True))
+        except json.JSONDecodeError as exc:
+            return self._handle_invalid_json_error(exc, req)
 
 
 class Blueprint(SmorestBlueprint):
     """flask-smorest Blueprint that documents the shared conventions on every operation,
     and refuses requests that carry no bearer token (except where `public` says so)."""
+
+    ARGUMENTS_PARSER = Parser()
 
     def __init__(self, *args, public: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,8 +260,10 @@ def _problems_of(doc, doc_info, method: str, path: str, public: bool) -> set[int
 
     - needs a token: 401 · names a row by id, in its path or in a `*_id` or `*_ids`
       argument (query or body, nested included): 404 (none, or not yours)
-    - has a body: 400 (not JSON), 413 (too large), 415 (not declared JSON), 422 (invalid)
-    - has query arguments: 422 · takes If-Match (a user's PATCH, PUT, DELETE): 412
+    - has a body: 400 (not JSON, or outside the input limits: too deep, a number too
+      long, a lone surrogate), 413 (too large), 415 (not declared JSON), 422 (invalid)
+    - has an id in its path, or query arguments: 400 (a NUL there) · query arguments: 422
+    - takes If-Match (a user's PATCH, PUT, DELETE): 412
     - a write by a user: 403 (a role that may not), 409 (the state of what it changes,
       or a write that raced another), and 422 (Idempotency-Key reused)
     - declared with `problems(...)` or `rate_limited(...)`: those (401 on logging in, 429)
@@ -246,10 +273,12 @@ def _problems_of(doc, doc_info, method: str, path: str, public: bool) -> set[int
         found.add(401)
     if "{" in path or any(_names_ids(schema) for schema in _argument_schemas(doc)):
         found.add(404)
+    if "{" in path:
+        found.add(400)  # input-limits: a NUL in the id
     if "requestBody" in doc:
         found |= {400, 413, 415, 422}
     if any(isinstance(p, dict) and p.get("in") == "query" for p in doc.get("parameters", ())):
-        found.add(422)
+        found |= {400, 422}  # input-limits: a NUL in the query
     if method in ("patch", "put", "delete") and not public:
         found.add(412)
     if method != "get" and not public:
@@ -362,7 +391,7 @@ def _canonical_body() -> bytes:
     if not raw:
         return b""
     try:
-        parsed = json.loads(raw)
+        parsed = inputs.parse_json(raw)
     except ValueError:
         return raw
     return json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

@@ -6,18 +6,20 @@ redirect to the admin's login page under /admin (an `HX-Redirect` for htmx).
 """
 from urllib.parse import urlencode
 
-from flask import Response, g, redirect, request, url_for
+from flask import Response, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from shared import principals
-from shared.changelog import ACTOR
+from shared.changelog import ACTOR, CLIENT
 from shared.errors import Unauthenticated
 from shared.extensions import db, login_manager
 from shared.models import User
 
 ADMIN_LOGIN = "/admin/login"
+# The admin's login session, named in the audit trail ("admin:<id>"): set at each login.
+ADMIN_LOGIN_ID = "login_id"
 
 
 @login_manager.request_loader
@@ -32,6 +34,7 @@ def load_user_from_bearer(req):
     user, api_token = found
     g.api_token = api_token
     db.session.info[ACTOR] = user.id
+    db.session.info[CLIENT] = f"token:{api_token.id}"
     return user
 
 
@@ -40,6 +43,7 @@ def load_user_from_session(user_id: str):
     user = db.session.get(User, user_id)
     if user is not None:
         db.session.info[ACTOR] = user.id
+        db.session.info[CLIENT] = f"admin:{session.get(ADMIN_LOGIN_ID, '')}"
     return user
 
 

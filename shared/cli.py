@@ -65,14 +65,35 @@ def purge_command():
 @click.command("prune-changes")
 @click.option("--older-than-days", type=click.IntRange(min=1), required=True)
 def prune_changes_command(older_than_days):
-    """Forget changes older than N days (sync cursors from before then answer 410)."""
+    """Sync forgets changes older than N days (its cursors from before then answer 410);
+    the audit trail keeps the rows AUDIT_RETENTION_DAYS (prune-audit deletes them)."""
     from datetime import timedelta
+
+    from flask import current_app
 
     from shared.services import sync
 
-    pruned = sync.prune(db.session, older_than=timedelta(days=older_than_days))
+    keep = current_app.config["AUDIT_RETENTION_DAYS"]
+    pruned = sync.prune(db.session, older_than=timedelta(days=older_than_days), keep_rows_for=timedelta(days=keep))
     commit(db.session)
-    click.echo(f"Pruned {pruned} changes.")
+    click.echo(f"Pruned {pruned} changes from sync (the audit trail keeps them {keep} days).")
+
+
+@click.command("prune-audit")
+@click.option("--older-than-days", type=click.IntRange(min=1), default=None,
+              help="Default: AUDIT_RETENTION_DAYS (365).")
+def prune_audit_command(older_than_days):
+    """Delete the audit trail's (the change log's) records older than a year, or N days."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from shared.services import audit
+
+    days = older_than_days or current_app.config["AUDIT_RETENTION_DAYS"]
+    deleted = audit.prune(db.session, older_than=timedelta(days=days))
+    commit(db.session)
+    click.echo(f"Deleted {deleted} audit records older than {days} days.")
 
 
 def init_app(app: Flask) -> None:
@@ -85,3 +106,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(prune_changes_command)
     app.cli.add_command(bench_seed_command)
+    app.cli.add_command(prune_audit_command)

@@ -59,7 +59,10 @@ STATIC = {
     # Dates and times the admin shows are local time (TIMEZONE).
     "BABEL_DEFAULT_TIMEZONE": "Asia/Damascus",
     # Sync and webhooks (shared/services/sync.py, webhooks.py, webhook_delivery.py).
-    "CHANGE_LOG_RETENTION_DAYS": 0,  # 0: keep every change (the audit trail reads them too)
+    "CHANGE_LOG_RETENTION_DAYS": 0,  # 0: sync reads every change still kept
+    # The audit trail (the change log's rows) is kept this long; sync may stop reading
+    # changes sooner (CHANGE_LOG_RETENTION_DAYS), the rows stay until then.
+    "AUDIT_RETENTION_DAYS": 365,
     "WEBHOOKS_ALLOW_PRIVATE": False,  # True: http and private addresses (tests, local development)
     "WEBHOOKS_RESOLVER": None,  # None: the system's DNS; tests give a function (host, port) -> addresses
     "WEBHOOK_TIMEOUT_SECONDS": 10,
@@ -109,6 +112,7 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", STATIC["TIMEZONE"]),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
         "CHANGE_LOG_RETENTION_DAYS": int(os.environ.get("CHANGE_LOG_RETENTION_DAYS") or 0),
+        "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS") or 365),
         "WEBHOOKS_ALLOW_PRIVATE": os.environ.get("WEBHOOKS_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"),
         "WEBHOOK_LEASE_SECONDS": int(os.environ.get("WEBHOOK_LEASE_SECONDS") or 60),
         "HUEY_STORAGE": os.environ.get("HUEY_STORAGE") or None,

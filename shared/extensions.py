@@ -37,8 +37,9 @@ class _Limiter(Limiter):
         super()._check_request_limit(callable_name, in_middleware)
 
 
-# Shared across servers through Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI).
-limiter = _Limiter(key_func=get_remote_address, headers_enabled=True)
+# Shared across servers through Redis when REDIS_URL is set (RATELIMIT_STORAGE_URI); its
+# headers are shared/ratelimits.py's (the IETF draft's RateLimit-*).
+limiter = _Limiter(key_func=get_remote_address)
 # Every unsafe request carries a CSRF token, except the API's (bearer tokens, no cookie):
 # its blueprints are exempted in wsgi.register_blueprints.
 csrf = CSRFProtect()

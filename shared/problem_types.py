@@ -46,6 +46,13 @@ KINDS: dict[str, ProblemType] = dict((
           _l("The request could not be read: its body is not valid JSON, or it cannot be "
              "handled as sent."),
           _l("Send the body as JSON in UTF-8, and check it against the example in /docs.")),
+    _kind("input-limits", 400, _l("Outside the input limits"),
+          _l("The request holds what no real request does: JSON nested more than 32 levels "
+             "deep, a number written with more than 40 characters, text that is not valid "
+             "Unicode (a lone surrogate such as \\ud800), or a NUL character in the address "
+             "or the query. It was refused before anything was done."),
+          _l("Send ordinary JSON in UTF-8 (amounts as decimal strings), as the examples in "
+             "/docs show; `detail` names the limit.")),
     _kind("unauthenticated", 401, _l("Authentication required"),
           _l("The request carries no bearer token, or its token expired or was revoked."),
           _l("Get a token with POST /api/v1/auth/tokens and send it on every call as "
@@ -138,6 +145,13 @@ KINDS: dict[str, ProblemType] = dict((
     _kind("too-many-requests", 429, _l("Too many requests"),
           _l("Too many attempts from your address in a short time (logging in is limited)."),
           _l("Wait the number of seconds in the Retry-After header, then try again.")),
+    _kind("too-many-attempts", 429, _l("Too many failed logins"),
+          _l("This account had too many failed logins in a row, so logging in to it is "
+             "locked for a while (30 seconds, doubling up to 15 minutes), before the password "
+             "is even checked. A device that logged in to it before (X-Device-Id) is not "
+             "locked by others' failures."),
+          _l("Wait the number of seconds in the Retry-After header, then try again. Send "
+             "X-Device-Id from your app so its own logins are never locked out by strangers.")),
     _kind("server-error", 500, _l("Server error"),
           _l("Something went wrong on our side. It was logged, and nothing was half done: "
              "the request's changes were rolled back."),

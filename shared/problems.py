@@ -138,7 +138,8 @@ def handle_domain_error(error: errors.DomainError) -> Response:
     db.session.rollback()
     if _status_of(error) == 412:
         return _answer(412, error.code, STALE_READ)
-    return _answer(error.status, error.code, error.detail, errors=error.errors, **error.extra)
+    return _answer(error.status, error.code, error.detail, errors=error.errors,
+                   headers=getattr(error, "headers", None), **error.extra)
 
 
 def handle_http_exception(error: HTTPException) -> Response:

@@ -110,17 +110,21 @@ def _sweep_on_start() -> None:
 
 @huey.periodic_task(crontab(minute="17", hour="3"))
 def upkeep() -> None:
-    """Daily: forget old webhook deliveries, old Idempotency-Keys, and (when a retention is
-    set) changes older than CHANGE_LOG_RETENTION_DAYS."""
+    """Daily: forget old webhook deliveries, old Idempotency-Keys, audit records older than
+    AUDIT_RETENTION_DAYS, and (when a retention is set) let sync forget changes older than
+    CHANGE_LOG_RETENTION_DAYS (their rows stay for the audit)."""
     from shared import idempotency
     from shared.extensions import db
-    from shared.services import sync, webhook_delivery
+    from shared.services import audit, sync, webhook_delivery
 
     with _context():
         config = current_app.config
         with Session(db.engine) as session:
             webhook_delivery.prune(session, older_than=timedelta(days=config["WEBHOOK_LOG_RETENTION_DAYS"]))
             idempotency.purge(session, timedelta(hours=config["IDEMPOTENCY_TTL_HOURS"]))
+            keep = timedelta(days=config["AUDIT_RETENTION_DAYS"])
             if config.get("CHANGE_LOG_RETENTION_DAYS"):
-                sync.prune(session, older_than=timedelta(days=config["CHANGE_LOG_RETENTION_DAYS"]))
+                sync.prune(session, older_than=timedelta(days=config["CHANGE_LOG_RETENTION_DAYS"]),
+                           keep_rows_for=keep)
+            audit.prune(session, older_than=keep)
             session.commit()

@@ -158,8 +158,8 @@ def test_login_is_rate_limited_like_the_apis(client, app):
     user = UserFactory()
     token = csrf_token(client)
     allowed = int(app.config["LOGIN_RATE_LIMIT"].split()[0])  # "10 per minute; ..."
-    for _ in range(allowed):
-        wrong = {"email": user.email, "password": "guess", "csrf_token": token}
+    for n in range(allowed):  # at as many accounts: the address is limited, not an account
+        wrong = {"email": f"guess{n}@example.com", "password": "guess", "csrf_token": token}
         assert client.post("/admin/login", data=wrong).status_code == 401
 
     response = client.post("/admin/login", data={"email": user.email, "password": PASSWORD,

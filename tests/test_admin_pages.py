@@ -56,12 +56,13 @@ def _post(client, path, data, *, page=None, headers=None):
 # --- who sees what ---------------------------------------------------------------------------
 
 PAGES = ["/admin/", "/admin/sellers", "/admin/sellers/new", "/admin/orders", "/admin/market-runs",
-         "/admin/users", "/admin/users/new"]
+         "/admin/users", "/admin/users/new", "/admin/audit"]
+ADMINS_ONLY = {"/admin/users", "/admin/users/new", "/admin/audit"}
 ALLOWED = {
     "admin": set(PAGES),
-    "coordinator": set(PAGES) - {"/admin/users", "/admin/users/new"},
-    "seller": set(PAGES) - {"/admin/users", "/admin/users/new"},
-    "promoter": set(PAGES) - {"/admin/users", "/admin/users/new"},
+    "coordinator": set(PAGES) - ADMINS_ONLY,
+    "seller": set(PAGES) - ADMINS_ONLY,
+    "promoter": set(PAGES) - ADMINS_ONLY,
 }
 
 

@@ -227,7 +227,7 @@ EXPECTED = {
         s.z["headers"]),
     ("POST", "/api/v1/teams/{team_id}/accounts"): lambda s: (
         f"/api/v1/teams/{s.z['team']}/accounts", {"name": "رهف", "email": "rahaf@example.com"},
-        lambda r: {("teams", s.z["team"], U)}, s.z["headers"]),
+        lambda r: {("teams", s.z["team"], U), ("users", r.get_json()["user_id"], U)}, s.z["headers"]),
     ("POST", "/api/v1/contributions"): lambda s: (
         "/api/v1/contributions", {"job_id": s.z["job"], "user_id": s.z["assigned"], "kind": "likes",
                                   "quantity": 3},
@@ -308,8 +308,9 @@ def test_every_write_leaves_exactly_the_change_records_expected(client, auth, op
                                 .where(Change.id > before)).all()
     assert {(kind, row_id, op.value) for kind, row_id, op, _ in logged} == expected(response)
     tenants = {tenant for *_, tenant in logged}
-    assert tenants <= {scene.shop_id, scene.empty_shop_id, *scene.tenants, response.get_json(silent=True) and
-                       response.get_json().get("id")}
+    answer = response.get_json(silent=True) or {}
+    assert tenants <= {scene.shop_id, scene.empty_shop_id, *scene.tenants, answer.get("id"),
+                       answer.get("user_id")}  # an account is its own tenant
 
 
 def test_changes_carry_who_made_them(client, auth):

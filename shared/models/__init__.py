@@ -1,5 +1,5 @@
 """Every table of the domain; importing this module registers them all with the metadata."""
-from shared.models.accounts import ApiToken, IdempotencyKey, Language, Role, User
+from shared.models.accounts import ApiToken, IdempotencyKey, KnownDevice, Language, Role, User
 from shared.models.base import Tenanted, TenantChild, new_id, utcnow
 from shared.models.changes import Change, ChangeOp, TenantCounter
 from shared.models.client_ids import ClientChosenId
@@ -24,7 +24,7 @@ from shared.models.webhooks import (
 )
 
 __all__ = [
-    "ApiToken", "IdempotencyKey", "Language", "Role", "User",
+    "ApiToken", "IdempotencyKey", "KnownDevice", "Language", "Role", "User",
     "Tenanted", "TenantChild", "new_id", "utcnow",
     "Change", "ChangeOp", "TenantCounter",
     "Customer", "MarketRun", "MarketRunCost", "MarketRunLumpSum", "MarketRunStatus",

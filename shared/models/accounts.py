@@ -2,6 +2,7 @@
 import enum
 import hashlib
 from datetime import datetime
+from typing import ClassVar
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -35,6 +36,17 @@ class User(IdMixin, TimestampMixin, UserMixin, db.Model):
         sa.Enum(Language, native_enum=False, length=5), default=Language.ar
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # The login throttle (shared/services/logins.py): failed attempts in a row from devices
+    # that never logged in to this account, and until when such devices are refused.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # In the change log (the audit trail) as the account's own tenant: who created, reset,
+    # deactivated it. Sync never reads it (no one's shop or team).
+    change_kind: ClassVar[str] = "users"
+
+    def change_entry(self) -> tuple[str, str, str]:
+        return self.id, self.change_kind, self.id
 
     @property
     def is_active(self) -> bool:  # flask-login
@@ -59,6 +71,21 @@ class ApiToken(IdMixin, TimestampMixin, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class KnownDevice(IdMixin, db.Model):
+    """A device (a phone's X-Device-Id, an admin browser's signed cookie) that logged in to
+    this account: its correct password is not refused for strangers' failures. It has a
+    throttle of its own (failed attempts, locked until). Only the device id's SHA-256 is kept."""
+
+    __tablename__ = "known_devices"
+    __table_args__ = (sa.UniqueConstraint("user_id", "device_hash"),)
+
+    user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    device_hash: Mapped[str] = mapped_column(sa.String(64))
+    last_login_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class IdempotencyKey(IdMixin, db.Model):

@@ -17,6 +17,8 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 class ChangeOp(str, enum.Enum):
+    """What a write did to a row: `upsert` (created or changed) or `delete`."""
+
     upsert = "upsert"
     delete = "delete"
 
@@ -29,7 +31,8 @@ class Change(db.Model):
     """
 
     __tablename__ = "changes"
-    __table_args__ = (sa.UniqueConstraint("tenant_id", "seq"),)
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "seq"), sa.Index("ix_changes_at", "at"),
+                      sa.Index("ix_changes_row_id", "row_id"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(sa.String(26))
@@ -38,8 +41,14 @@ class Change(db.Model):
     row_id: Mapped[str] = mapped_column(sa.String(26))
     op: Mapped[ChangeOp] = mapped_column(enum_column(ChangeOp, 6))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Who made the change (a user id), when a person did.
+    # The audit trail (shared/services/audit.py) reads these. Who made the change (a user
+    # id), when a person did; from which client: "token:<api token id>", "admin:<login
+    # session>", or none (a command, the worker).
     actor_id: Mapped[str | None] = mapped_column(sa.String(26))
+    client: Mapped[str | None] = mapped_column(sa.String(40))
+    # Money the write changed: {"amount_paid": ["0.00", "150.00"], "payments.amount": [null, "150.00"]},
+    # before and after (a child row's fields prefixed with its table).
+    money: Mapped[dict | None] = mapped_column(sa.JSON)
 
 
 class TenantCounter(db.Model):

@@ -238,7 +238,7 @@ class Amount(fields.Decimal):
             return self.make_error("special")
         if number < 0:
             return self.make_error("negative")
-        if abs(number) > MAX_AMOUNT:
+        if number.adjusted() >= 10 or number > MAX_AMOUNT:  # "1E+1000000" compared without overflow
             return self.make_error("too_large")
         if number.as_tuple().exponent < -2 and number != number.quantize(decimal.Decimal("0.01")):
             return self.make_error("too_precise")
@@ -401,6 +401,19 @@ class ClientId(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).lower()
 
 
+CURSOR_LENGTH = 200  # a list's cursor is about 70 characters
+ID_LENGTH = 26  # a ULID, as every id column holds (String(26))
+
+
+class Id(fields.String):
+    """The id of a row: at most 26 characters (a ULID), so a longer one is refused as
+    invalid before it reaches the database, as every string's length is."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Length(max=ID_LENGTH))
+        super().__init__(**kwargs)
+
+
 class ListQuery(BaseSchema):
     """?limit= and ?cursor= of every list."""
 
@@ -410,7 +423,7 @@ class ListQuery(BaseSchema):
         metadata={"description": f"Items per page, 1 to {MAX_LIMIT}."},
     )
     cursor = fields.String(
-        load_default=None,
+        load_default=None, validate=validate.Length(max=CURSOR_LENGTH),
         metadata={"description": "Opaque cursor from the previous page's Link rel=\"next\"."},
     )
 

@@ -3,7 +3,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared.models import EntryResult
-from shared.schemas.base import ID, Amount, AwareDateTime, BaseSchema, Currency, Date, ListQuery
+from shared.schemas.base import ID, Amount, AwareDateTime, BaseSchema, Currency, Date, Id, ListQuery
 from shared.schemas.promotions import URL, evidence_url
 
 _TITLE = validate.Length(min=1, max=200)
@@ -14,7 +14,7 @@ _NOTE = validate.Length(max=2000)
 
 class ContestEntry(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    user_id = fields.String(metadata=ID)
+    user_id = Id(metadata=ID)
     entered_at = fields.DateTime()
     note = fields.String()
     evidence_url = fields.String(allow_none=True)
@@ -25,8 +25,8 @@ class ContestEntry(BaseSchema):
 
 class Contest(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    team_id = fields.String(metadata=ID)
-    seller_id = fields.String(allow_none=True, metadata={
+    team_id = Id(metadata=ID)
+    seller_id = Id(allow_none=True, metadata={
         "description": "The shop running it, when it is one Tawasi knows."})
     shop_name = fields.String(metadata={"example": "عطورات الريحان"})
     shop_url = fields.String(allow_none=True)
@@ -44,9 +44,9 @@ class Contest(BaseSchema):
 
 
 class ContestCreate(BaseSchema):
-    team_id = fields.String(load_default=None, metadata={
+    team_id = Id(load_default=None, metadata={
         "description": "The team entering it; left out, your only team."})
-    seller_id = fields.String(load_default=None, allow_none=True, metadata={
+    seller_id = Id(load_default=None, allow_none=True, metadata={
         "description": "The shop running it, if it is one you work for; or give shop_name."})
     shop_name = fields.String(load_default="", validate=validate.Length(max=120),
                               metadata={"example": "عطورات الريحان"})
@@ -77,7 +77,7 @@ def _check_contest(data) -> None:
 
 
 class ContestUpdate(BaseSchema):
-    seller_id = fields.String(allow_none=True)
+    seller_id = Id(allow_none=True)
     shop_name = fields.String(validate=validate.Length(max=120))
     shop_url = fields.String(allow_none=True, validate=_URL)
     title = fields.String(validate=_TITLE)
@@ -95,13 +95,13 @@ class ContestUpdate(BaseSchema):
 
 
 class ContestQuery(ListQuery):
-    team_id = fields.String(load_default=None)
+    team_id = Id(load_default=None)
     q = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
         "description": "Search titles and shop names; Arabic spelling variants match."})
 
 
 class EntryCreate(BaseSchema):
-    user_id = fields.String(load_default=None, metadata={
+    user_id = Id(load_default=None, metadata={
         "description": "The member entering: coordinators name her; a promoter enters herself."})
     note = fields.String(load_default="", validate=_NOTE)
     evidence_url = evidence_url(load_default=None, allow_none=True)

@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from shared.models import ContributionKind, ReviewStatus
-from shared.schemas.base import ID, BaseSchema, Integer, ListQuery
+from shared.schemas.base import ID, BaseSchema, Id, Integer, ListQuery
 from shared.schemas.promotions import evidence_url
 
 _QUANTITY = validate.Range(min=1, max=1_000_000_000)
@@ -11,15 +11,15 @@ _NOTE = validate.Length(max=2000)
 
 class Contribution(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    job_id = fields.String(metadata=ID)
-    team_id = fields.String(metadata=ID)
-    user_id = fields.String(metadata=ID)
+    job_id = Id(metadata=ID)
+    team_id = Id(metadata=ID)
+    user_id = Id(metadata=ID)
     kind = fields.Enum(ContributionKind, by_value=True, metadata={"example": "followers"})
     quantity = fields.Integer(metadata={"example": 120})
     note = fields.String()
     evidence_url = fields.String(allow_none=True)
     status = fields.Enum(ReviewStatus, by_value=True, metadata={"example": "pending"})
-    reviewed_by_id = fields.String(allow_none=True)
+    reviewed_by_id = Id(allow_none=True)
     reviewed_at = fields.DateTime(allow_none=True)
     rejection_reason = fields.String()
     created_at = fields.DateTime()
@@ -27,8 +27,8 @@ class Contribution(BaseSchema):
 
 
 class ContributionCreate(BaseSchema):
-    job_id = fields.String(required=True, metadata=ID)
-    user_id = fields.String(load_default=None, metadata={
+    job_id = Id(required=True, metadata=ID)
+    user_id = Id(load_default=None, metadata={
         "description": "The member it is for: coordinators may record for a member; a promoter "
                        "records her own (left out)."})
     kind = fields.Enum(ContributionKind, by_value=True, required=True, metadata={"example": "followers"})
@@ -50,7 +50,7 @@ class ContributionUpdate(BaseSchema):
 
 
 class ContributionQuery(ListQuery):
-    job_id = fields.String(load_default=None)
-    user_id = fields.String(load_default=None)
-    team_id = fields.String(load_default=None)
+    job_id = Id(load_default=None)
+    user_id = Id(load_default=None)
+    team_id = Id(load_default=None)
     status = fields.Enum(ReviewStatus, by_value=True, load_default=None)

@@ -3,7 +3,7 @@ from marshmallow import fields, validate
 
 from shared.models import Language
 from shared.schemas.base import (
-    ID, PERSON_NAME, PHONE, Amount, BaseSchema, ClientId, Currency, ListQuery, Text, signed_money,
+    ID, PERSON_NAME, PHONE, Amount, BaseSchema, ClientId, Currency, Id, ListQuery, Text, signed_money,
 )
 
 _LANGUAGE = fields.Enum(Language, by_value=True, metadata={"example": "ar"})
@@ -26,7 +26,7 @@ class Balance(BaseSchema):
 
 class Customer(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    seller_id = fields.String()
+    seller_id = Id()
     name = fields.String(metadata={"example": "أم أحمد"})
     phone = fields.String(allow_none=True, metadata={"example": "+963944111222"})
     area = fields.String(metadata={"example": "Sarmada"})
@@ -44,7 +44,7 @@ class Customer(BaseSchema):
 
 class CustomerCreate(BaseSchema):
     id = ClientId()
-    seller_id = fields.String(
+    seller_id = Id(
         load_default=None,
         metadata={"description": "The shop; may be left out when you work for exactly one."},
     )
@@ -67,7 +67,7 @@ class CustomerUpdate(BaseSchema):
 
 
 class CustomerQuery(ListQuery):
-    seller_id = fields.String(load_default=None)
+    seller_id = Id(load_default=None)
     q = fields.String(
         load_default=None, validate=validate.Length(max=100),
         metadata={"description": "Search names (Arabic spelling variants match) and phone "

@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from shared.models import MarketRunStatus
 from shared.schemas.base import (
-    Amount, AwareDateTime, BaseSchema, ClientId, Currency, Date, ListQuery, Text,
+    Amount, AwareDateTime, BaseSchema, ClientId, Currency, Date, Id, ListQuery, Text,
 )
 
 
@@ -28,7 +28,7 @@ _MARGIN = {"example": "350.00", "description": "revenue - cost; null while cost 
 
 
 class MarketRunCost(BaseSchema):
-    product_id = fields.String(metadata=_PRODUCT_ID)
+    product_id = Id(metadata=_PRODUCT_ID)
     currency = Currency()
     cost = Amount(metadata={"example": "420.00", "description": _COST})
 
@@ -53,7 +53,7 @@ class RunCurrencyFigures(BaseSchema):
 
 class MarketRun(BaseSchema):
     id = fields.String(dump_only=True, metadata={"example": "01jd3kb0c1d2e3f4g5h6j7k8m9"})
-    seller_id = fields.String()
+    seller_id = Id()
     run_date = fields.Date(metadata={"example": "2025-05-16"})
     status = fields.Enum(MarketRunStatus, by_value=True, metadata={"example": "planned"})
     note = fields.String()
@@ -82,7 +82,7 @@ class MarketRun(BaseSchema):
 class MarketRunCreate(BaseSchema):
     id = ClientId()
     run_date = Date(required=True, metadata={"example": "2025-05-16"})
-    seller_id = fields.String(
+    seller_id = Id(
         load_default=None,
         metadata={"description": "The shop; may be left out when you work for exactly one."},
     )
@@ -93,7 +93,7 @@ class MarketRunCreate(BaseSchema):
 
 
 class MarketRunCostChange(BaseSchema):
-    product_id = fields.String(required=True, metadata=_PRODUCT_ID)
+    product_id = Id(required=True, metadata=_PRODUCT_ID)
     cost = Amount(required=True, allow_none=True, metadata={
         "example": "420.00", "description": _COST + " Null removes it."})
     currency = Currency(load_default=None, metadata={
@@ -131,12 +131,12 @@ class MarketRunOrders(BaseSchema):
 
 
 class MarketRunQuery(ListQuery):
-    seller_id = fields.String(load_default=None)
+    seller_id = Id(load_default=None)
     status = fields.Enum(MarketRunStatus, by_value=True, load_default=None)
 
 
 class ShoppingListItem(BaseSchema):
-    product_id = fields.String(allow_none=True, metadata={
+    product_id = Id(allow_none=True, metadata={
         "description": "Null when the product was since deleted from the catalogue."})
     name = fields.String(metadata={"example": "كريم مرطّب"})
     quantity = fields.Integer(metadata={"example": 3})
@@ -160,6 +160,6 @@ class ShoppingListCurrency(BaseSchema):
 
 
 class ShoppingList(BaseSchema):
-    market_run_id = fields.String()
+    market_run_id = Id()
     currencies = fields.List(fields.Nested(ShoppingListCurrency), metadata={
         "description": "One entry per currency of the run's orders: never added across currencies."})

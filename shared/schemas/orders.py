@@ -4,13 +4,13 @@ from marshmallow import fields, validate
 
 from shared.models import Channel, Language, OrderStatus, PaymentStatus
 from shared.schemas.base import (
-    ID, PERSON_NAME, PHONE, Amount, BaseSchema, ClientId, Currency, Date, Integer, ListQuery, Text, signed_money,
+    ID, PERSON_NAME, PHONE, Amount, BaseSchema, ClientId, Currency, Date, Id, Integer, ListQuery, Text, signed_money,
 )
 from shared.services.orders import MAX_QUANTITY
 
 
 class OrderLineCreate(BaseSchema):
-    product_id = fields.String(required=True, metadata=ID)
+    product_id = Id(required=True, metadata=ID)
     quantity = Integer(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY),
                        metadata={"example": 2})
 
@@ -32,11 +32,11 @@ _LINES_DOC = (f"At least one; a product named twice is one line with the quantit
 
 class OrderCreate(BaseSchema):
     id = ClientId()
-    seller_id = fields.String(
+    seller_id = Id(
         load_default=None,
         metadata={"description": "The shop; may be left out when you work for exactly one."},
     )
-    customer_id = fields.String(load_default=None, metadata={
+    customer_id = Id(load_default=None, metadata={
         "description": "An existing customer of the shop; or send `customer` instead."})
     customer = fields.Nested(OrderCustomerCreate, load_default=None)
     lines = fields.List(fields.Nested(OrderLineCreate), required=True,
@@ -71,7 +71,7 @@ class OrderCustomer(BaseSchema):
 
 class OrderLine(BaseSchema):
     id = fields.String(metadata={**ID, "description": "The line, for returns (`line_id`)."})
-    product_id = fields.String(allow_none=True, metadata={
+    product_id = Id(allow_none=True, metadata={
         "description": "null once the product was deleted from the catalogue."})
     product_name = fields.String(metadata={"example": "كريم مرطّب"})
     quantity = fields.Integer(metadata={"example": 2, "description": "As ordered (and bought)."})
@@ -85,7 +85,7 @@ class OrderLine(BaseSchema):
 class Order(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
     number = fields.Integer(metadata={"example": 12, "description": "Per shop, 1, 2, 3…"})
-    seller_id = fields.String()
+    seller_id = Id()
     customer = fields.Nested(OrderCustomer)
     lines = fields.List(fields.Nested(OrderLine))
     channel = fields.Enum(Channel, by_value=True)
@@ -109,7 +109,7 @@ class Order(BaseSchema):
             "what a refund may give back, or what POST /orders/{id}/credit may move to "
             "another order of the customer.")})
     payment_status = fields.Enum(PaymentStatus, by_value=True)
-    market_run_id = fields.String(allow_none=True)
+    market_run_id = Id(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     delivered_at = fields.DateTime(allow_none=True)
@@ -118,8 +118,8 @@ class Order(BaseSchema):
 class OrderQuery(ListQuery):
     status = fields.Enum(OrderStatus, by_value=True, load_default=None)
     payment_status = fields.Enum(PaymentStatus, by_value=True, load_default=None)
-    customer_id = fields.String(load_default=None)
-    seller_id = fields.String(load_default=None)
+    customer_id = Id(load_default=None)
+    seller_id = Id(load_default=None)
     date_from = Date(data_key="from", load_default=None, metadata={
         "example": "2025-03-01", "description": "Placed on or after this local calendar day."})
     date_to = Date(data_key="to", load_default=None, metadata={
@@ -142,4 +142,4 @@ class OrderEvent(BaseSchema):
                               metadata={"description": "null for the order's creation."})
     to_status = fields.Enum(OrderStatus, by_value=True)
     at = fields.DateTime()
-    actor_id = fields.String(allow_none=True)
+    actor_id = Id(allow_none=True)

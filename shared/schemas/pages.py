@@ -3,7 +3,7 @@ from marshmallow import fields, validate
 
 from shared.models import Platform
 from shared.page_urls import MAX_URL_LENGTH, RULES
-from shared.schemas.base import ID, BaseSchema, ListQuery
+from shared.schemas.base import ID, BaseSchema, Id, ListQuery
 
 _EXAMPLES = "; ".join(f"{platform.value}: {rule.example}" for platform, rule in RULES.items())
 _URL_DOC = ("The page's address on its platform, checked against the platform's hosts "
@@ -16,7 +16,7 @@ _NAME = validate.Length(max=120)
 
 class Page(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    seller_id = fields.String(metadata=ID)
+    seller_id = Id(metadata=ID)
     platform = _PLATFORM
     url = fields.String(metadata={"example": "https://www.facebook.com/abukhalil.restaurant"})
     handle = fields.String(metadata={"example": "abukhalil.restaurant"})
@@ -26,7 +26,7 @@ class Page(BaseSchema):
 
 
 class PageCreate(BaseSchema):
-    seller_id = fields.String(load_default=None, metadata={
+    seller_id = Id(load_default=None, metadata={
         "description": "The shop; may be left out when you work for exactly one."})
     platform = fields.Enum(Platform, by_value=True, required=True, metadata={"example": "facebook"})
     url = fields.String(required=True, validate=validate.Length(min=1, max=MAX_URL_LENGTH),
@@ -45,7 +45,7 @@ class PageUpdate(BaseSchema):
 
 
 class PageQuery(ListQuery):
-    seller_id = fields.String(load_default=None)
+    seller_id = Id(load_default=None)
     platform = fields.Enum(Platform, by_value=True, load_default=None)
     q = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
         "description": "Search names and handles; Arabic spelling variants match."})

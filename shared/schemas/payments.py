@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from shared.models import PaymentMethod, RefundReason
 from shared.schemas.base import (
-    ID, Amount, AwareDateTime, BaseSchema, ClientId, Currency, Rate, Text, signed_money,
+    ID, Amount, AwareDateTime, BaseSchema, ClientId, Currency, Id, Rate, Text, signed_money,
 )
 
 # What a person may record; `credit` is written by POST /orders/{id}/credit only.
@@ -56,7 +56,7 @@ class RefundCreate(_ForeignMoney):
 
 
 class CreditApply(BaseSchema):
-    from_order_id = fields.String(load_default=None, metadata={
+    from_order_id = Id(load_default=None, metadata={
         **ID, "description": "The order the credit comes from; each order of the customer with "
                              "credit in this currency, oldest first, if left out."})
     amount = Amount(load_default=None, positive=True, metadata={
@@ -65,7 +65,7 @@ class CreditApply(BaseSchema):
 
 class Payment(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    order_id = fields.String()
+    order_id = Id()
     kind = fields.Function(lambda p: "refund" if p.amount < 0 else "payment",
                            metadata={"type": "string", "enum": ["payment", "refund"]})
     amount = signed_money(lambda p: p.amount, "100.00",
@@ -81,8 +81,8 @@ class Payment(BaseSchema):
     reason = fields.Enum(RefundReason, by_value=True, allow_none=True, metadata={
         "description": "Why money went back; null for a payment."})
     note = fields.String()
-    linked_order_id = fields.String(allow_none=True, metadata={
+    linked_order_id = Id(allow_none=True, metadata={
         "description": "For credit moved between orders (method credit): the other order."})
     paid_at = fields.DateTime()
-    recorded_by_id = fields.String(allow_none=True)
+    recorded_by_id = Id(allow_none=True)
     created_at = fields.DateTime()

@@ -2,15 +2,15 @@
 from marshmallow import fields, validate
 
 from shared.models import PaymentMethod, PayoutStatus, Split
-from shared.schemas.base import ID, Amount, BaseSchema, Currency, Date, ListQuery
+from shared.schemas.base import ID, Amount, BaseSchema, Currency, Date, Id, ListQuery
 
 
 class Payout(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    payout_set_id = fields.String(metadata=ID)
-    job_id = fields.String(metadata=ID)
-    team_id = fields.String(metadata=ID)
-    user_id = fields.String(metadata=ID)
+    payout_set_id = Id(metadata=ID)
+    job_id = Id(metadata=ID)
+    team_id = Id(metadata=ID)
+    user_id = Id(metadata=ID)
     weight = fields.Integer(metadata={
         "description": "What the share was computed from: 1 for an equal split, else the "
                        "member's approved contribution quantity."})
@@ -26,8 +26,8 @@ class Payout(BaseSchema):
 
 class PayoutSet(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    job_id = fields.String(metadata=ID)
-    team_id = fields.String(metadata=ID)
+    job_id = Id(metadata=ID)
+    team_id = Id(metadata=ID)
     currency = Currency()
     split = fields.Enum(Split, by_value=True)
     earned_before = Amount(metadata={
@@ -41,12 +41,12 @@ class PayoutSet(BaseSchema):
     amount = Amount(metadata={"example": "120.00",
                               "description": "Shared among the members: the sum of `payouts`."})
     payouts = fields.List(fields.Nested(Payout))
-    created_by_id = fields.String(allow_none=True)
+    created_by_id = Id(allow_none=True)
     created_at = fields.DateTime()
 
 
 class PayoutSetCreate(BaseSchema):
-    job_id = fields.String(required=True, metadata=ID)
+    job_id = Id(required=True, metadata=ID)
     split = fields.Enum(Split, by_value=True, load_default=None, metadata={
         "description": "equal, or by approved contributions; left out, the job's `split`."})
 
@@ -60,12 +60,12 @@ class PayoutUpdate(BaseSchema):
 
 
 class PayoutQuery(ListQuery):
-    job_id = fields.String(load_default=None)
-    user_id = fields.String(load_default=None)
-    team_id = fields.String(load_default=None)
+    job_id = Id(load_default=None)
+    user_id = Id(load_default=None)
+    team_id = Id(load_default=None)
     status = fields.Enum(PayoutStatus, by_value=True, load_default=None)
 
 
 class PayoutSetQuery(ListQuery):
-    job_id = fields.String(load_default=None)
-    team_id = fields.String(load_default=None)
+    job_id = Id(load_default=None)
+    team_id = Id(load_default=None)

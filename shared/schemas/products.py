@@ -1,14 +1,12 @@
 """Schemas of products."""
 from marshmallow import fields, validate
 
-from shared.schemas.base import (
-    Amount, BaseSchema, ClientId, Currency, ListQuery, Text,
-)
+from shared.schemas.base import Amount, BaseSchema, ClientId, Currency, Id, ListQuery, Text
 
 
 class Product(BaseSchema):
     id = fields.String(dump_only=True, metadata={"example": "01jd3k7a8b9c0d1e2f3g4h5j6k"})
-    seller_id = fields.String()
+    seller_id = Id()
     name = fields.String(metadata={"example": "كريم مرطّب — Moisturizing cream"})
     description = fields.String()
     price = Amount()
@@ -20,12 +18,12 @@ class Product(BaseSchema):
 
 
 _PRODUCT_NAME = validate.Length(min=1, max=200)
-_URL = validate.URL(schemes={"http", "https"}, error="Not a valid http(s) URL.")
+_URL = [validate.Length(max=500), validate.URL(schemes={"http", "https"}, error="Not a valid http(s) URL.")]
 
 
 class ProductCreate(BaseSchema):
     id = ClientId()
-    seller_id = fields.String(
+    seller_id = Id(
         load_default=None,
         metadata={"description": "The shop; may be left out when you work for exactly one."},
     )
@@ -47,7 +45,7 @@ class ProductUpdate(BaseSchema):
 
 
 class ProductQuery(ListQuery):
-    seller_id = fields.String(load_default=None)
+    seller_id = Id(load_default=None)
     q = fields.String(
         load_default=None, validate=validate.Length(max=100),
         metadata={"description": "Search names and descriptions; Arabic spelling variants match."},

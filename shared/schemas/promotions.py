@@ -3,9 +3,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared.models import MAX_COUNT, JobStatus, Metric, Platform, Split
-from shared.schemas.base import (
-    ID, Amount, AwareDateTime, BaseSchema, Currency, Date, Integer, ListQuery,
-)
+from shared.schemas.base import ID, Amount, AwareDateTime, BaseSchema, Currency, Date, Id, Integer, ListQuery
 
 URL = validate.URL(schemes={"http", "https"}, error="Not a valid http(s) URL.")
 _URL_LENGTH = validate.Length(max=500)
@@ -40,7 +38,7 @@ class PageRef(BaseSchema):
 
 
 class JobMember(BaseSchema):
-    user_id = fields.String(metadata=ID)
+    user_id = Id(metadata=ID)
     name = fields.Function(lambda m: m.user.name, metadata={"type": "string", "example": "هدى"})
     assigned_at = fields.DateTime()
 
@@ -49,8 +47,8 @@ _TERMS = ("Only while the job is a draft (409 after): the terms the page owner a
 
 
 class PromotionCreate(BaseSchema):
-    page_id = fields.String(required=True, metadata=ID)
-    team_id = fields.String(load_default=None, allow_none=True, metadata={
+    page_id = Id(required=True, metadata=ID)
+    team_id = Id(load_default=None, allow_none=True, metadata={
         "description": "Your team that works on it; left out, your only team (if you have one)."})
     title = fields.String(load_default="", validate=_TITLE, metadata={"example": "١٠٠٠ متابع لمطعم أبو خليل"})
     metric = fields.Enum(Metric, by_value=True, load_default=Metric.followers,
@@ -83,7 +81,7 @@ class PromotionCreate(BaseSchema):
 class PromotionUpdate(BaseSchema):
     status = fields.Enum(JobStatus, by_value=True, metadata={"example": "active"})
     title = fields.String(validate=_TITLE)
-    team_id = fields.String(allow_none=True, metadata={
+    team_id = Id(allow_none=True, metadata={
         "description": "Only while no member is assigned."})
     metric = fields.Enum(Metric, by_value=True, metadata={"description": _TERMS})
     baseline_count = Integer(validate=_COUNT, metadata={"description": _TERMS})
@@ -105,12 +103,12 @@ class PromotionUpdate(BaseSchema):
 
 class ProgressRecord(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    job_id = fields.String(metadata=ID)
+    job_id = Id(metadata=ID)
     count = fields.Integer(metadata={"example": 1500})
     observed_at = fields.DateTime()
     evidence_url = fields.String(allow_none=True)
     note = fields.String()
-    recorded_by_id = fields.String(allow_none=True, metadata={"description": "Who typed it in."})
+    recorded_by_id = Id(allow_none=True, metadata={"description": "Who typed it in."})
     created_at = fields.DateTime()
 
 
@@ -134,7 +132,7 @@ class StatusChange(BaseSchema):
                               metadata={"description": "null for the job's creation."})
     to_status = fields.Enum(JobStatus, by_value=True)
     at = fields.DateTime()
-    actor_id = fields.String(allow_none=True)
+    actor_id = Id(allow_none=True)
 
 
 _EARNED = ("price x min(gained, target_gain) / target_gain, rounded half-up to the cent; "
@@ -145,10 +143,10 @@ class Promotion(BaseSchema):
     """A job with its figures (a list item)."""
 
     id = fields.String(dump_only=True, metadata=ID)
-    seller_id = fields.String(metadata={"description": "The page owner's shop."})
+    seller_id = Id(metadata={"description": "The page owner's shop."})
     page = fields.Nested(PageRef)
-    coordinator_id = fields.String()
-    team_id = fields.String(allow_none=True)
+    coordinator_id = Id()
+    team_id = Id(allow_none=True)
     title = fields.String()
     metric = fields.Enum(Metric, by_value=True)
     baseline_count = fields.Integer(metadata={"example": 1000})
@@ -203,9 +201,9 @@ class PromotionDetail(Promotion):
 
 class PromotionQuery(ListQuery):
     status = fields.Enum(JobStatus, by_value=True, load_default=None)
-    seller_id = fields.String(load_default=None)
-    page_id = fields.String(load_default=None)
-    team_id = fields.String(load_default=None)
+    seller_id = Id(load_default=None)
+    page_id = Id(load_default=None)
+    team_id = Id(load_default=None)
     q = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
         "description": "Search job titles and page names and handles; Arabic spelling variants match."})
 

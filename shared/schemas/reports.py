@@ -1,7 +1,7 @@
 """Schemas of reports."""
 from marshmallow import fields
 
-from shared.schemas.base import Amount, BaseSchema, Currency, Date, signed_money
+from shared.schemas.base import Amount, BaseSchema, Currency, Date, Id, signed_money
 
 
 class SalesReportQuery(BaseSchema):
@@ -9,12 +9,12 @@ class SalesReportQuery(BaseSchema):
         "example": "2025-05-01", "description": "First local day (included); open if left out."})
     end = Date(data_key="to", load_default=None, metadata={
         "example": "2025-05-31", "description": "Last local day (included); open if left out."})
-    seller_id = fields.String(load_default=None, metadata={
+    seller_id = Id(load_default=None, metadata={
         "description": "One shop; all the shops you work for if left out."})
 
 
 class TopProduct(BaseSchema):
-    product_id = fields.String(allow_none=True, metadata={
+    product_id = Id(allow_none=True, metadata={
         "description": "Null when the product was since deleted from the catalogue."})
     name = fields.String(metadata={"example": "كريم مرطّب"})
     quantity = fields.Integer(metadata={"example": 12})

@@ -2,14 +2,14 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from shared.schemas.base import ID, Amount, AwareDateTime, BaseSchema, Currency, Integer, Text
+from shared.schemas.base import ID, Amount, AwareDateTime, BaseSchema, Currency, Id, Integer, Text
 from shared.services.orders import MAX_QUANTITY
 
 
 class ReturnLineCreate(BaseSchema):
-    line_id = fields.String(load_default=None, metadata={
+    line_id = Id(load_default=None, metadata={
         **ID, "description": "The order's line (its `id`); or name it by `product_id`."})
-    product_id = fields.String(load_default=None, metadata=ID)
+    product_id = Id(load_default=None, metadata=ID)
     quantity = Integer(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY),
                        metadata={"example": 1})
 
@@ -29,8 +29,8 @@ class ReturnCreate(BaseSchema):
 
 
 class ReturnLine(BaseSchema):
-    line_id = fields.String(attribute="order_line_id")
-    product_id = fields.String(attribute="order_line.product_id", allow_none=True)
+    line_id = Id(attribute="order_line_id")
+    product_id = Id(attribute="order_line.product_id", allow_none=True)
     product_name = fields.String(attribute="order_line.product_name")
     quantity = fields.Integer(metadata={"example": 1})
     unit_price = Amount()
@@ -39,12 +39,12 @@ class ReturnLine(BaseSchema):
 
 class Return(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    order_id = fields.String()
+    order_id = Id()
     lines = fields.List(fields.Nested(ReturnLine))
     amount = Amount(metadata={"example": "350.00",
                               "description": "What came back is worth; the order's total dropped by it."})
     currency = Currency()
     note = fields.String()
     returned_at = fields.DateTime()
-    recorded_by_id = fields.String(allow_none=True)
+    recorded_by_id = Id(allow_none=True)
     created_at = fields.DateTime()

@@ -2,9 +2,7 @@
 from marshmallow import fields, validate
 
 from shared.models import SellerCategory
-from shared.schemas.base import (
-    BaseSchema, ClientId, ListQuery, PhoneRegion, Text,
-)
+from shared.schemas.base import BaseSchema, ClientId, Id, ListQuery, PhoneRegion, Text
 
 _NAME = validate.Length(min=1, max=120)
 _REGION = {"example": "SY", "description": "The country (ISO 3166) a phone number typed without "
@@ -20,8 +18,8 @@ class Seller(BaseSchema):
     category = fields.Enum(SellerCategory, by_value=True, metadata={"example": "cosmetics"})
     area = fields.String(metadata={"example": "Idlib"})
     phone_region = fields.String(metadata=_REGION)
-    owner_id = fields.String(allow_none=True)
-    coordinator_id = fields.String(allow_none=True)
+    owner_id = Id(allow_none=True)
+    coordinator_id = Id(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

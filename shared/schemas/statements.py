@@ -2,7 +2,7 @@
 from marshmallow import fields
 
 from shared.models import JobStatus, Platform
-from shared.schemas.base import ID, Amount, BaseSchema, Currency, signed_money
+from shared.schemas.base import ID, Amount, BaseSchema, Currency, Id, signed_money
 from shared.schemas.client_payments import ClientPayment
 
 
@@ -18,7 +18,7 @@ class StatementTotal(BaseSchema):
 class StatementJob(BaseSchema):
     id = fields.String(metadata=ID)
     title = fields.String()
-    page_id = fields.String()
+    page_id = Id()
     platform = fields.Enum(Platform, by_value=True)
     handle = fields.String()
     status = fields.Enum(JobStatus, by_value=True)
@@ -35,7 +35,7 @@ class StatementJob(BaseSchema):
 
 
 class Statement(BaseSchema):
-    seller_id = fields.String(metadata=ID)
+    seller_id = Id(metadata=ID)
     seller_name = fields.String()
     totals = fields.List(fields.Nested(StatementTotal), metadata={
         "description": "Per currency; never summed across currencies."})

@@ -56,8 +56,8 @@ MAX_OPERATIONS = 100
 class BatchOperation(BaseSchema):
     method = OneOfNamed("BatchMethod", ["POST", "PATCH", "PUT", "DELETE"], "An unsafe HTTP method.",
                         required=True, metadata={"example": "POST"})
-    path = fields.String(required=True, validate=validate.Regexp(
-        r"^/api/v1/[^\s]*$", error="Must be a path of this API, starting /api/v1/."),
+    path = fields.String(required=True, validate=[validate.Length(max=2000), validate.Regexp(
+        r"^/api/v1/[^\s]*$", error="Must be a path of this API, starting /api/v1/.")],
         metadata={"example": "/api/v1/customers"})
     body = fields.Dict(load_default=None, allow_none=True, metadata={"description": "The JSON body (an object)."})
     idempotency_key = fields.String(load_default=None, validate=validate.Length(min=1, max=255),

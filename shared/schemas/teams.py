@@ -3,7 +3,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from shared.models import Language, TeamRole
-from shared.schemas.base import ID, PERSON_NAME, PHONE, Amount, BaseSchema, ListQuery
+from shared.schemas.base import ID, PERSON_NAME, PHONE, Amount, BaseSchema, Id, ListQuery
 
 _NAME = validate.Length(min=1, max=120)
 _EMAIL = validate.Length(max=254)
@@ -12,7 +12,7 @@ _SHARE = {"example": "20.00",
 
 
 class TeamMember(BaseSchema):
-    user_id = fields.String(metadata=ID)
+    user_id = Id(metadata=ID)
     name = fields.Function(lambda m: m.user.name, metadata={"type": "string", "example": "هدى"})
     email = fields.Function(lambda m: m.user.email, metadata={"type": ["string", "null"]})
     phone = fields.Function(lambda m: m.user.phone, metadata={"type": ["string", "null"]})
@@ -21,7 +21,7 @@ class TeamMember(BaseSchema):
 
 class Team(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    coordinator_id = fields.String(metadata=ID)
+    coordinator_id = Id(metadata=ID)
     name = fields.String(metadata={"example": "فريق زينة"})
     coordinator_share = Amount(metadata=_SHARE)
     members = fields.List(fields.Nested(TeamMember))
@@ -32,7 +32,7 @@ class Team(BaseSchema):
 class TeamCreate(BaseSchema):
     name = fields.String(required=True, validate=_NAME, metadata={"example": "فريق زينة"})
     coordinator_share = Amount(load_default=None, metadata=_SHARE)
-    coordinator_id = fields.String(load_default=None, metadata={
+    coordinator_id = Id(load_default=None, metadata={
         "description": "Admins only: the coordinator the team is for (a coordinator's own "
                        "teams are hers)."})
 
@@ -50,7 +50,7 @@ class TeamQuery(ListQuery):
 class MemberAdd(BaseSchema):
     """An existing promoter account, named by one of id, email or phone."""
 
-    user_id = fields.String(load_default=None, metadata=ID)
+    user_id = Id(load_default=None, metadata=ID)
     email = fields.Email(load_default=None, validate=_EMAIL, metadata={"example": "huda@example.com"})
     phone = fields.String(load_default=None, validate=validate.Length(max=40), metadata=PHONE)
 
@@ -76,8 +76,8 @@ class AccountCreate(BaseSchema):
 
 
 class NewAccount(BaseSchema):
-    team_id = fields.String(metadata=ID)
-    user_id = fields.String(metadata=ID)
+    team_id = Id(metadata=ID)
+    user_id = Id(metadata=ID)
     name = fields.String()
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
@@ -94,7 +94,7 @@ class TeamSummary(BaseSchema):
     id = fields.String(metadata=ID)
     name = fields.String()
     role = fields.Enum(TeamRole, by_value=True, metadata={"description": "The user's place in it."})
-    coordinator_id = fields.String()
+    coordinator_id = Id()
     coordinator_name = fields.String()
     coordinator_share = Amount(metadata=_SHARE)
     member_count = fields.Integer()

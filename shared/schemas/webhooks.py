@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from shared.events import EVENT_TYPES
 from shared.models import DeliveryStatus, DisabledReason
-from shared.schemas.base import ID, BaseSchema, OneOfNamed
+from shared.schemas.base import ID, BaseSchema, Id, OneOfNamed
 
 _URL = validate.URL(schemes={"http", "https"}, require_tld=False, error="Not a valid https URL.")
 
@@ -69,15 +69,15 @@ class WebhookAttempt(BaseSchema):
 
 class WebhookDelivery(BaseSchema):
     id = fields.String(dump_only=True, metadata=ID)
-    subscription_id = fields.String()
-    event_id = fields.String(metadata={"description": "Sent as webhook-id: the same for every attempt "
+    subscription_id = Id()
+    event_id = Id(metadata={"description": "Sent as webhook-id: the same for every attempt "
                                                       "and replay of the event."})
     event_type = fields.String(metadata={"example": "order.created"})
     status = fields.Enum(DeliveryStatus, by_value=True)
     attempt_count = fields.Integer()
     next_attempt_at = fields.DateTime(allow_none=True)
     delivered_at = fields.DateTime(allow_none=True)
-    replay_of_id = fields.String(allow_none=True)
+    replay_of_id = Id(allow_none=True)
     payload = fields.Function(lambda d: json.loads(d.body), metadata={"type": "object",
                                                                       "description": "The body sent."})
     attempts = fields.List(fields.Nested(WebhookAttempt))

@@ -15,6 +15,7 @@ from shared.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticate
 from shared.models import ApiToken, Language, Role, User, utcnow
 from shared.models.accounts import hash_token
 from shared.phones import normalise_phone
+from shared.services import logins
 from shared.services.pagination import Page, keyset_page
 from shared.text import ascii_digits, like_pattern
 
@@ -65,24 +66,29 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, email: str | None, password: str, *, phone: str | None = None) -> User:
+def authenticate(session: Session, email: str | None, password: str, *, phone: str | None = None,
+                 device_id: str | None = None) -> User:
     """The user with this email (or, when `email` is None, this E.164 `phone`: promoters a
-    coordinator signed up by phone) and password.
+    coordinator signed up by phone) and password, logging in from `device_id` (a phone's
+    X-Device-Id, an admin browser's cookie; None when unknown). Throttled per account and
+    per known device (shared/services/logins.py).
 
+    :raise TooManyAttempts: this account (or this device of it) is locked for a while.
     :raise Unauthenticated: with one message whether the account exists or not.
     """
-    if email is not None:
-        user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
-    else:
-        user = session.scalar(sa.select(User).where(User.phone == phone)) if phone else None
+    user = logins.find_user(session, email, phone)
+    login = logins.attempt(session, user, device_id)
+    logins.check(login)
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
+        logins.failed(session, login)
         raise Unauthenticated(BAD_CREDENTIALS, code="wrong-credentials") from None
     if user is None or not user.active:
         raise Unauthenticated(BAD_CREDENTIALS, code="wrong-credentials")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    logins.succeeded(session, login)
     return user
 
 

@@ -27,15 +27,23 @@ def encode_cursor(created_at: datetime, obj_id: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _short_int(text: str) -> int:
+    if len(text) > 20:
+        raise ValueError("not a cursor's number")
+    return int(text)
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        stamp, obj_id = json.loads(raw)
+        stamp, obj_id = json.loads(raw, parse_int=_short_int)
         moment = datetime.fromisoformat(stamp)
         if moment.tzinfo is None:
             raise ValueError("cursor time without a zone")
-        return moment.astimezone(timezone.utc), str(obj_id)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, OverflowError) as exc:
+        if not (isinstance(obj_id, str) and obj_id.isascii() and obj_id.isalnum() and len(obj_id) <= 64):
+            raise ValueError("not an id")  # an id holding \u0000 would reach the database
+        return moment.astimezone(timezone.utc), obj_id
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, OverflowError, RecursionError) as exc:
         raise Invalid("cursor", _l("is not a cursor this API gave out; start again without it")) from exc
 
 

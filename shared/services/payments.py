@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from shared.changelog import note_money
 from shared.client_ids import chosen_id
 from shared.db import flush
 from shared.errors import Conflict, Invalid
@@ -164,6 +165,7 @@ def _record(session: Session, user: User, order: Order, amount: Decimal, *, meth
         .execution_options(synchronize_session=False)
     )
     session.refresh(order)
+    note_money(session, order, "amount_paid", order.amount_paid - order_amount, order.amount_paid)
     if order_amount > 0 and order.status == OrderStatus.cancelled:
         raise Conflict(
             _l("Order %(number)s is cancelled: it takes no new payments, only refunds.",

@@ -297,17 +297,45 @@ def pull(session: Session, user: User, *, secret: str, since: str | None, limit:
 # --- keeping the log small -------------------------------------------------------------------
 
 
-def prune(session: Session, *, older_than: timedelta, now: datetime | None = None) -> int:
-    """Forget changes older than `older_than`, per tenant, and remember up to which number:
-    a cursor from before that answers 410. Returns how many changes were forgotten."""
-    cutoff = (now or utcnow()) - older_than
-    highest = session.execute(sa.select(Change.tenant_id, sa.func.max(Change.seq))
-                              .where(Change.at < cutoff).group_by(Change.tenant_id)).all()
-    forgotten = 0
-    for tenant_id, seq in highest:
-        forgotten += session.execute(sa.delete(Change).where(Change.tenant_id == tenant_id,
-                                                             Change.seq <= seq)).rowcount
+def _highest_before(session: Session, cutoff: datetime) -> dict[str, int]:
+    """{tenant: its last change number written before `cutoff`}."""
+    return dict(session.execute(sa.select(Change.tenant_id, sa.func.max(Change.seq))
+                                .where(Change.at < cutoff).group_by(Change.tenant_id)).all())
+
+
+def expire_before(session: Session, cutoff: datetime) -> int:
+    """Sync no longer reads changes written before `cutoff`: a cursor from before them
+    answers 410. The rows stay (the audit trail reads them). Returns how many changes
+    sync newly stopped reading."""
+    highest = _highest_before(session, cutoff)
+    if not highest:
+        return 0
+    pruned = dict(session.execute(sa.select(TenantCounter.tenant_id, TenantCounter.pruned_seq)
+                                  .where(TenantCounter.tenant_id.in_(list(highest)))).all())
+    for tenant_id, seq in highest.items():
         session.execute(sa.update(TenantCounter).where(TenantCounter.tenant_id == tenant_id,
                                                        TenantCounter.pruned_seq < seq)
                         .values(pruned_seq=seq))
-    return forgotten
+    return sum(max(0, seq - (pruned.get(tenant_id) or 0)) for tenant_id, seq in highest.items())
+
+
+def delete_before(session: Session, cutoff: datetime) -> int:
+    """Forget changes written before `cutoff` for good (sync and the audit trail alike).
+    Returns how many were deleted."""
+    expire_before(session, cutoff)
+    deleted = 0
+    for tenant_id, seq in _highest_before(session, cutoff).items():
+        deleted += session.execute(sa.delete(Change).where(Change.tenant_id == tenant_id,
+                                                           Change.seq <= seq)).rowcount
+    return deleted
+
+
+def prune(session: Session, *, older_than: timedelta, now: datetime | None = None,
+          keep_rows_for: timedelta = timedelta(0)) -> int:
+    """Sync forgets changes older than `older_than` (their cursors answer 410); the rows
+    themselves are deleted once also older than `keep_rows_for` (the audit trail's year:
+    AUDIT_RETENTION_DAYS). Returns how many changes sync newly stopped reading."""
+    now = now or utcnow()
+    expired = expire_before(session, now - older_than)
+    delete_before(session, now - max(older_than, keep_rows_for))
+    return expired

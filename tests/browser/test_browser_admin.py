@@ -155,6 +155,7 @@ PAGES = {
     "market-run": "/admin/market-runs/{run}",
     "users": "/admin/users",
     "user-new": "/admin/users/new",
+    "audit": "/admin/audit",
 }
 
 
