@@ -94,7 +94,7 @@ def test_concurrent_orders_in_one_shop_get_distinct_consecutive_numbers(app, aut
     body = {"customer_id": CustomerFactory(seller=product.seller).id,
             "lines": [{"product_id": product.id, "quantity": 1}]}
     headers = auth(product.seller.owner)
-    count = 16
+    count = 48  # the figure: 48 concurrent creates, 48 × 201, 48 consecutive numbers
     db.session.remove()
     barrier, results = threading.Barrier(count), []
 
