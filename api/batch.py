@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from werkzeug.test import EnvironBuilder
 
-from api.conventions import Blueprint, View
+from api.conventions import Blueprint, View, forget_replay
 from shared.extensions import db
 from shared.i18n import lazy_concat
 from shared.problems import problem
@@ -122,6 +122,7 @@ class Batch(View):
                 break
         if failed_at is not None:
             db.session.rollback()
+            forget_replay()  # the batch's own Idempotency-Key went with the rollback
             webhooks.forget(db.session)
             undone = _problem(424, _l(
                 "Operation %(number)s failed and the batch is atomic, so nothing was applied.",

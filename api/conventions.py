@@ -486,6 +486,16 @@ def claim_client_id(row_id: str) -> Response | None:
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Location", "ETag")
 
 
+def forget_replay() -> None:
+    """After the request's transaction was rolled back on purpose (an atomic batch that
+    failed): its Idempotency-Key or client-id claim went with it, so nothing is stored
+    and a retry runs afresh."""
+    for name in ("idempotency_row", "client_id_row"):
+        row = g.pop(name, None)
+        if row is not None and row in db.session:
+            db.session.expunge(row)
+
+
 def _store_for_replay(response: Response) -> None:
     headers = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
     if (row := g.pop("idempotency_row", None)) is not None:

@@ -236,3 +236,20 @@ def test_an_operation_may_not_reuse_the_batchs_own_idempotency_key(client, auth)
     assert response.status_code == 200
     assert response.get_json()["results"][0]["body"]["errors"] == {
         "idempotency_key": ["must differ from the batch's own Idempotency-Key"]}
+
+
+def test_an_atomic_batch_that_failed_under_an_idempotency_key_runs_afresh_when_fixed(client, auth):
+    product = ProductFactory()
+    headers = {**auth(product.seller.owner), "Idempotency-Key": "week-push-1"}
+    _customer_id, _order_id, operations = _offline_week(product.id)
+    operations[0]["idempotency_key"] = "customer-1"
+    operations.append({"method": "PATCH", "path": f"/api/v1/products/{product.id}", "body": {"price": "-1"}})
+
+    failed = client.post("/api/v1/batch", json={"operations": operations, "atomic": True}, headers=headers)
+    operations[-1]["body"]["price"] = "120"
+    fixed = client.post("/api/v1/batch", json={"operations": operations, "atomic": True}, headers=headers)
+
+    assert failed.status_code == 200 and failed.get_json()["applied"] is False
+    assert fixed.status_code == 200 and fixed.get_json()["applied"] is True
+    assert "Idempotent-Replayed" not in fixed.headers
+    assert _count(Customer, seller_id=product.seller_id) == 1 and _count(Order, seller_id=product.seller_id) == 1
