@@ -19,7 +19,9 @@ from shared.extensions import db
 from shared.models import (
     DeliveryStatus, DisabledReason, Role, WebhookDelivery, WebhookSubscription, utcnow,
 )
+from shared.events import emit
 from shared.services.webhook_delivery import RETRY_DELAYS
+from shared.services.webhooks import write_outbox
 from tests.factories import (
     JobFactory, ProductFactory, PromoterFactory, SellerFactory, UserFactory, assign, order_with_lines,
 )
@@ -443,3 +445,21 @@ def test_a_worker_killed_mid_delivery_delivers_after_restart(app, client, auth, 
     (delivery,) = _deliveries()
     assert delivery.status == DeliveryStatus.delivered
     assert set(receiver.event_ids()) == {delivery.event_id} and len(receiver.received) == 2
+
+
+@pytest.mark.parametrize("orders", [1, 10])
+def test_the_outbox_reads_subscribers_and_rows_once_whatever_the_number_of_events(client, auth, receiver,
+                                                                                  count_queries, orders):
+    product = ProductFactory()
+    _subscribe(client, auth(product.seller.owner), receiver.url, ["order.created"])
+    placed = [order_with_lines(product.seller, [(product, 1)]) for _ in range(orders)]
+    for order in placed:
+        emit("order.created", order)
+
+    with count_queries() as queries:
+        write_outbox(db.session)
+
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WebhookDelivery)) == orders
+    # The subscribers and their owners, the orders with their lines and customers, the deliveries:
+    # as many statements for 10 events as for 1 (one per event and subscriber, before).
+    assert queries.count == 6, queries.statements

@@ -63,28 +63,37 @@ def _subscribers(session: Session, type_: str, tenant_id: str) -> list[WebhookSu
 
 
 def write_outbox(session: Session) -> None:
-    """The session's emitted events as deliveries, one per interested subscription."""
-    pending = session.info.pop(PENDING, None)
+    """The session's emitted events as deliveries, one per interested subscription.
+
+    Read in groups, not per event: a batch of 100 offline orders asks for the subscribers
+    once per (event type, tenant) and loads the rows once per (owner, kind).
+    """
+    pending = [event for event in session.info.pop(PENDING, None) or () if event[1] in KINDS]
     if not pending:
         return
+    subscribers = {key: _subscribers(session, *key)
+                   for key in dict.fromkeys((type_, tenant_id) for type_, _k, _r, tenant_id, _a, _e in pending)}
+    wanted: dict[tuple[User, str], set[str]] = defaultdict(set)  # (owner, kind) -> row ids
+    for type_, kind_name, row_id, tenant_id, _at, _extra in pending:
+        for subscription in subscribers[type_, tenant_id]:
+            wanted[subscription.owner, kind_name].add(row_id)
+    dumped: dict[tuple[str, str, str], dict] = {}  # (owner id, kind, row id) -> the row as she'd GET it
+    for (owner, kind_name), ids in wanted.items():
+        kind = KINDS[kind_name]
+        rows = visible_rows(session, owner, kind, ids)
+        for row_id, data in zip(rows, dump(kind, rows.values())):
+            dumped[owner.id, kind_name, row_id] = data
     new = []
     for type_, kind_name, row_id, tenant_id, at, extra in pending:
-        kind = KINDS.get(kind_name)
-        subscribers = _subscribers(session, type_, tenant_id) if kind else []
-        by_owner = defaultdict(list)
-        for subscription in subscribers:
-            by_owner[subscription.owner].append(subscription)
         event_id = new_id()
-        for owner, subscriptions in by_owner.items():
-            rows = visible_rows(session, owner, kind, [row_id])
-            if row_id not in rows:
+        for subscription in subscribers[type_, tenant_id]:
+            data = dumped.get((subscription.owner_id, kind_name, row_id))
+            if data is None:  # not the owner's to see
                 continue
-            body = _payload(type_, at, dump(kind, [rows[row_id]])[0], extra)
-            for subscription in subscriptions:
-                delivery = WebhookDelivery(subscription_id=subscription.id, event_id=event_id,
-                                           event_type=type_, body=body, next_attempt_at=utcnow())
-                session.add(delivery)
-                new.append(delivery)
+            delivery = WebhookDelivery(subscription_id=subscription.id, event_id=event_id, event_type=type_,
+                                       body=_payload(type_, at, data, extra), next_attempt_at=utcnow())
+            session.add(delivery)
+            new.append(delivery)
     if new:
         session.flush()
         session.info.setdefault(ENQUEUE, []).extend(d.id for d in new)
