@@ -78,5 +78,5 @@ class CurrentToken(View):
         Logs this device out: the token sent with this request stops working at once.
         """
         require_token()
-        accounts.revoke_token(db.session, g.api_token)
+        accounts.revoke_token(db.session, db.session.merge(g.api_token, load=False))
         return None

@@ -28,7 +28,7 @@ def load_user_from_bearer(req):
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    found = principals.user_for_token(db.session, token.strip())  # remembered a few seconds
+    found = principals.user_for_token(db.session(), token.strip())  # remembered a few seconds
     if found is None:
         return None
     user, api_token = found

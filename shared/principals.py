@@ -23,6 +23,7 @@ from threading import Lock
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 
 from shared.models import ApiToken, Seller, User, utcnow
 from shared.models.accounts import hash_token
@@ -55,15 +56,22 @@ def forget_all() -> None:
         _shops.clear()
 
 
+def _row(model, values: dict):
+    """A clean, detached `model` row built from remembered columns as a query would load
+    it (the columns straight into its dict, no constructor, no attribute events)."""
+    obj = sa.inspect(model).class_manager.new_instance()
+    instance_state(obj).dict.update(values)
+    make_transient_to_detached(obj)
+    return obj
+
+
 def _attached(session: Session, model, values: dict):
     """A persistent, clean `model` row in `session` built from remembered columns, no query;
     the row already in the session's identity map if one is (it is the same row)."""
-    key = session.identity_key(model, values["id"])
-    present = session.identity_map.get(key)
+    present = session.identity_map.get((model, (values["id"],), None))
     if present is not None:
         return present
-    obj = model(**values)
-    make_transient_to_detached(obj)
+    obj = _row(model, values)
     session.add(obj)
     return obj
 
@@ -75,7 +83,10 @@ def _live(token: ApiToken | dict, user: User | dict, now: datetime) -> bool:
 
 
 def user_for_token(session: Session, plain: str) -> tuple[User, ApiToken] | None:
-    """The user behind a live token, or None if unknown, expired or revoked (see the module)."""
+    """The user behind a live token, or None if unknown, expired or revoked (see the module).
+
+    The user is in `session`; the token, when remembered, is a detached copy (only a
+    log-out writes it: `session.merge(token, load=False)` brings it in)."""
     digest = hash_token(plain)
     now = utcnow()
     ttl = _ttl()
@@ -83,7 +94,7 @@ def user_for_token(session: Session, plain: str) -> tuple[User, ApiToken] | None
     if entry is not None and entry.read_at + ttl > now:
         if not _live(entry.token, entry.user, now):
             return None
-        return _attached(session, User, entry.user), _attached(session, ApiToken, entry.token)
+        return _attached(session, User, entry.user), _row(ApiToken, entry.token)
     token = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest))
     if token is None or not _live(token, token.user, now):
         return None

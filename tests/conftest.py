@@ -102,6 +102,31 @@ def _app_context(app):
                 conn.execute(sa.text(f"DELETE FROM {name}"))
 
 
+@pytest.fixture(autouse=True)
+def _dumps_checked_against_marshmallow(monkeypatch):
+    """Every answer any test dumps is also dumped by marshmallow's own machinery, and the two
+    must agree byte for byte: BaseSchema's dump plan (shared/schemas/base.py) takes
+    shortcuts per field type for speed (issue 13), and this is what proves them exact over
+    every schema and every value the suite produces."""
+    import json
+
+    import marshmallow as ma
+
+    from shared.schemas.base import BaseSchema
+
+    planned = BaseSchema._serialize
+
+    def checked(self, obj, *, many=False):
+        got = planned(self, obj, many=many)
+        if not many:
+            expected = ma.Schema._serialize(self, obj, many=False)
+            assert json.dumps(got, sort_keys=True, default=repr) == json.dumps(
+                expected, sort_keys=True, default=repr), (type(self).__name__, got, expected)
+        return got
+
+    monkeypatch.setattr(BaseSchema, "_serialize", checked)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

@@ -104,10 +104,65 @@ def _enum_value(value, attr, obj):
     return None if value is None else value.value
 
 
+def _as_int(value, attr, obj):
+    return value if value is None or type(value) is int else int(value)
+
+
+def _as_moment(write):
+    def fmt(value, attr, obj):
+        return None if value is None else write(value)
+    return fmt
+
+
+def _as_decimal(field):
+    """fields.Decimal(as_string=True)'s _format_num and _to_string, without turning a
+    Decimal into text and back (money is a Decimal already)."""
+    places, rounding = field.places, field.rounding
+
+    def fmt(value, attr, obj):
+        if value is None:
+            return None
+        num = value if type(value) is decimal.Decimal else decimal.Decimal(str(value))
+        if places is not None and num.is_finite():
+            num = num.quantize(places, rounding=rounding)
+        return format(num, "f")
+    return fmt
+
+
+def _dumps_plainly(schema: ma.Schema) -> bool:
+    """Whether `schema.dump` is just `schema._serialize` (no pre- or post-dump hooks)."""
+    return (isinstance(schema, BaseSchema) and not schema._hooks[ma.decorators.PRE_DUMP]
+            and not schema._hooks[ma.decorators.POST_DUMP])
+
+
+def _nested_field(field):
+    """Nested's _serialize (None, or the nested schema's dump) calling the nested schema's
+    own planned _serialize straight away; None when the field is not a plain Nested."""
+    if type(field) is not fields.Nested or not _dumps_plainly(field.schema):
+        return None
+    schema = field.schema
+    many = schema.many or field.many
+
+    def fmt(value, attr, obj):
+        return None if value is None else schema._serialize(value, many=many)
+    return fmt
+
+
+def _list_of_nested(field):
+    inner = _nested_field(field.inner) if type(field) is fields.List else None
+    if inner is None:
+        return None
+
+    def fmt(value, attr, obj):
+        return None if value is None else [inner(each, attr, obj) for each in value]
+    return fmt
+
+
 def _plan(schema: ma.Schema) -> list:
     """(key, attribute, getter, formatter, field) per dumped field: the getter reads the
     attribute (None: `Field.serialize` does the whole work), the formatter is the field's
-    own `_serialize`, or a shortcut where that is plainly the same (text, enum by value)."""
+    own `_serialize`, or a shortcut where that is plainly the same (text, integers, enum
+    by value, decimal text, ISO moments, nested schemas without dump hooks)."""
     plan = []
     for name, field in schema.dump_fields.items():
         attr = field.attribute or name
@@ -116,12 +171,25 @@ def _plan(schema: ma.Schema) -> list:
         plain = (kind.serialize is fields.Field.serialize and kind.get_value is fields.Field.get_value
                  and field._CHECK_ATTRIBUTE)
         getter = operator.attrgetter(attr) if plain else None
-        if kind is fields.String:
+        if kind is fields.String or (issubclass(kind, fields.String)
+                                     and kind._serialize is fields.String._serialize):
             formatter = _as_text(field)
+        elif (issubclass(kind, fields.Integer) and not field.as_string
+              and kind._serialize is fields.Number._serialize
+              and kind._format_num is fields.Number._format_num):
+            formatter = _as_int
+        elif (issubclass(kind, fields.DateTime) and kind._serialize is fields.DateTime._serialize
+              and (field.format or kind.DEFAULT_FORMAT) in kind.SERIALIZATION_FUNCS):
+            formatter = _as_moment(kind.SERIALIZATION_FUNCS[field.format or kind.DEFAULT_FORMAT])
         elif kind is fields.Enum and field.by_value and type(field.field) is fields.Raw:
             formatter = _enum_value
+        elif (issubclass(kind, fields.Decimal) and field.as_string and not field.allow_nan
+              and kind._serialize is fields.Number._serialize
+              and kind._format_num is fields.Decimal._format_num
+              and kind._to_string is fields.Decimal._to_string):
+            formatter = _as_decimal(field)
         else:
-            formatter = field._serialize
+            formatter = _nested_field(field) or _list_of_nested(field) or field._serialize
         plan.append((key, attr, getter, formatter, field))
     return plan
 

@@ -6,6 +6,7 @@ ids of other tenants leak nothing. The rule itself comes from the model
 (`Model.visible_to(user)`, see shared.models.base.Tenanted), so rows that are not
 keyed by a shop fit the same two functions.
 """
+from dataclasses import dataclass
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -63,15 +64,50 @@ def get_for(session: Session, user: User, model: type[T], obj_id: str, *, option
     :raise NotFound: no such row, or one the user may not see.
     """
     shop_ids = principals.known_shop_ids(user) if model is not Seller else None
-    stmt = (sa.select(model).where(model.id == obj_id, model.visible_to(user, shop_ids))
-            .options(*options))
-    if for_update:
-        stmt = stmt.with_for_update(of=model).execution_options(populate_existing=True)
-    obj = session.scalars(stmt).unique().one_or_none()  # unique(): options may join a collection
+    if options or for_update:
+        stmt = (sa.select(model).where(model.id == obj_id, model.visible_to(user, shop_ids))
+                .options(*options))
+        if for_update:
+            stmt = stmt.with_for_update(of=model).execution_options(populate_existing=True)
+        obj = session.scalars(stmt).unique().one_or_none()  # unique(): options may join a collection
+    else:
+        stmt, params = _by_id(model, user, shop_ids, obj_id)
+        obj = session.scalars(stmt, params).one_or_none()
     if obj is None:
         noun = _NOUNS.get(model.__name__, model.__name__.lower())
         raise NotFound(_l("No %(noun)s with id %(id)r in your account.", noun=noun, id=obj_id))
     return obj
+
+
+@dataclass(frozen=True)
+class _Someone:
+    """A user as `visible_to` reads one: the role, which picks the rule's shape, and the
+    id as a bound parameter, so one statement serves every user of that role."""
+
+    role: Role
+    id: sa.BindParameter = sa.bindparam("_user_id")
+
+
+_BY_ID: dict[tuple, sa.Select] = {}  # (model, role, shops known?) -> the statement, built once
+
+
+def _by_id(model: type, user: User, shop_ids: list[str] | None, obj_id: str) -> tuple[sa.Select, dict]:
+    """`SELECT model WHERE id = :id AND <visible to user>`, built once per model and kind of
+    user and bound per request (building the expression was ~15% of a lookup's CPU)."""
+    params = {"_id": obj_id, "_user_id": user.id}
+    one_shop = shop_ids is not None and len(shop_ids) == 1
+    if shop_ids is not None and not one_shop:  # several shops: a list literal, not cached
+        return sa.select(model).where(model.id == obj_id, model.visible_to(user, shop_ids)), {}
+    key = (model, user.role, one_shop)
+    stmt = _BY_ID.get(key)
+    if stmt is None:
+        shops = [sa.bindparam("_shop")] if one_shop else None
+        stmt = sa.select(model).where(model.id == sa.bindparam("_id"),
+                                      model.visible_to(_Someone(user.role), shops))
+        _BY_ID[key] = stmt
+    if one_shop:
+        params["_shop"] = shop_ids[0]
+    return stmt, params
 
 
 def seller_for_write(session: Session, user: User, seller_id: str | None) -> Seller:
