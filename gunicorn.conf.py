@@ -6,8 +6,12 @@ tests/test_crash.py start gunicorn with it too).
 import gunicorn.http.wsgi
 
 wsgi_app = "wsgi:create_app()"
-workers = 2
-threads = 4
+# 3 sync workers on 2 cores: measured best here for throughput and tail latency (README,
+# "Workers"; docs/PERFORMANCE.md). A sync worker serves one request at a time, so on the
+# internet put a buffering proxy in front (nginx, Caddy): it reads a slow phone's request
+# in full before a worker sees it.
+workers = 3
+threads = 1
 accesslog = "-"
 
 # Forwarded headers are judged once, by the app (TRUSTED_PROXIES, shared/security.py);
