@@ -155,6 +155,20 @@ def auth():
     return Auth()
 
 
+@pytest.fixture
+def shop():
+    """A shop with its owner (a module may define its own `shop` instead)."""
+    from tests.factories import SellerFactory
+
+    return SellerFactory()
+
+
+@pytest.fixture
+def headers(auth, shop):
+    """The shop owner's bearer token."""
+    return auth(shop.owner)
+
+
 class QueryCounter:
     def __init__(self):
         self.statements: list[str] = []

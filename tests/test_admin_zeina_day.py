@@ -13,18 +13,7 @@ from tests.factories import (
     JobFactory, PromoterFactory, TeamFactory, TeamMemberFactory, UserFactory, assign, record_count,
 )
 from tests.test_admin import HTMX, csrf_token, log_in
-
-
-def _html(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def _post(client, path, data, *, page, headers=None):
-    return client.post(path, data={"csrf_token": csrf_token(client, page), **data}, headers=headers or {})
-
-
-def _progress(html: str) -> str:
-    return re.search(r'<progress max="100" value="(\d+)" id="job-progress"', html).group(1)
+from tests.test_admin_promotions import _html, _post, _progress
 
 
 @pytest.fixture

@@ -10,16 +10,6 @@ from shared.models import Product
 from tests.factories import ProductFactory, SellerFactory
 
 
-@pytest.fixture
-def shop():
-    return SellerFactory()
-
-
-@pytest.fixture
-def headers(auth, shop):
-    return auth(shop.owner)
-
-
 def next_link(response):
     match = re.match(r'<([^>]+)>; rel="next"', response.headers.get("Link", ""))
     return match.group(1) if match else None

@@ -6,21 +6,11 @@ from flask import Flask, request
 
 from admin.assets import HTMX_URL as HTMX
 from shared import config, security
-from tests.factories import SellerFactory, UserFactory
+from tests.factories import UserFactory
 from tests.live_server import live_server, prepare_shop, scratch_sqlite
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 LIMIT = 1024 * 1024
-
-
-@pytest.fixture
-def shop():
-    return SellerFactory()
-
-
-@pytest.fixture
-def headers(auth, shop):
-    return auth(shop.owner)
 
 
 # --- on every answer ----------------------------------------------------------------

@@ -7,20 +7,10 @@ import pytest
 
 from shared.extensions import db
 from shared.models import Product
-from tests.factories import ProductFactory, SellerFactory
+from tests.factories import ProductFactory
 
 PROBLEM = "application/problem+json"
 DEEP = "[" * 1000 + "]" * 1000  # 2 KB
-
-
-@pytest.fixture
-def shop():
-    return SellerFactory()
-
-
-@pytest.fixture
-def headers(auth, shop):
-    return auth(shop.owner)
 
 
 def post_raw(client, url, text, headers=None):

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from shared import errors, problem_types
 from shared.problem_types import BY_STATUS, EXTENSIONS, KINDS
-from tests.factories import CustomerFactory, OrderFactory, PASSWORD, SellerFactory, UserFactory
+from tests.factories import CustomerFactory, OrderFactory, PASSWORD, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 ERROR_CLASSES = {name for name, value in vars(errors).items()
@@ -154,16 +154,6 @@ def assert_kind(response, status: int, code: str):
     assert (body["code"], body["type"], body["status"]) == (code, f"/problems/{code}", status)
     assert body["title"] == str(problem_types.kind(code).title)
     return body
-
-
-@pytest.fixture
-def shop():
-    return SellerFactory()
-
-
-@pytest.fixture
-def headers(auth, shop):
-    return auth(shop.owner)
 
 
 def test_a_refused_status_change_names_what_is_allowed(client, headers, shop):

@@ -6,16 +6,6 @@ import pytest
 from tests.factories import ProductFactory, SellerFactory
 
 
-@pytest.fixture
-def shop():
-    return SellerFactory()
-
-
-@pytest.fixture
-def headers(auth, shop):
-    return auth(shop.owner)
-
-
 def create(client, headers, **fields):
     body = {"name": "كريم", "price": "150.00", "currency": "TRY", **fields}
     return client.post("/api/v1/products", json=body, headers=headers)
