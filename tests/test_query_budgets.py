@@ -154,3 +154,35 @@ def test_routes_without_a_limit_skip_the_limiter(client, auth, monkeypatch):
     assert checked == []
     client.post("/api/v1/auth/tokens", json={"email": "nobody@example.com", "password": "wrong password"})
     assert checked  # logging in is limited: the limiter looks
+
+
+def test_a_lookup_built_once_per_kind_of_user_still_scopes_each_user(client, auth):
+    """The lookup by id is built once per model and kind of user, with the user's id and
+    shop bound per request (access._by_id): each user still sees her own rows only, before
+    her shops are remembered (`IN (SELECT …)`) and after (`= :shop`), and a coordinator
+    her clients' only."""
+    from shared.services import access
+    from tests.factories import CoordinatorFactory
+
+    access._BY_ID.clear()
+    reem, huda = SellerFactory(), SellerFactory()
+    mine, hers = ProductFactory(seller=reem), ProductFactory(seller=huda)
+    zeina, other = CoordinatorFactory(), CoordinatorFactory()
+    client_shop = SellerFactory(coordinator=zeina)
+    clients_product = ProductFactory(seller=client_shop)
+    as_reem, as_huda = auth(reem.owner), auth(huda.owner)
+    as_zeina, as_other = auth(zeina), auth(other)
+
+    def status(product, headers):
+        return client.get(f"/api/v1/products/{product.id}", headers=headers).status_code
+
+    for _ in ("shops not yet remembered", "shops remembered by a list"):
+        assert (status(mine, as_reem), status(hers, as_reem)) == (200, 404)
+        assert (status(hers, as_huda), status(mine, as_huda)) == (200, 404)
+        assert (status(clients_product, as_zeina), status(clients_product, as_other)) == (200, 404)
+        assert status(mine, as_zeina) == 404
+        for headers in (as_reem, as_huda, as_zeina, as_other):
+            assert client.get("/api/v1/products", headers=headers).status_code == 200
+    # Built once each: seller and coordinator, with their shops unknown and with one shop
+    # (a coordinator with no client gets `false`, not a cached statement).
+    assert len(access._BY_ID) == 4
