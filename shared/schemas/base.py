@@ -130,8 +130,10 @@ def _as_decimal(field):
 
 
 def _dumps_plainly(schema: ma.Schema) -> bool:
-    """Whether `schema.dump` is just `schema._serialize` (no pre- or post-dump hooks)."""
-    return (isinstance(schema, BaseSchema) and not schema._hooks[ma.decorators.PRE_DUMP]
+    """Whether `schema.dump` is just `schema._serialize` (marshmallow's own dump, no pre- or
+    post-dump hooks)."""
+    return (isinstance(schema, BaseSchema) and type(schema).dump is ma.Schema.dump
+            and not schema._hooks[ma.decorators.PRE_DUMP]
             and not schema._hooks[ma.decorators.POST_DUMP])
 
 
@@ -174,7 +176,7 @@ def _plan(schema: ma.Schema) -> list:
         if kind is fields.String or (issubclass(kind, fields.String)
                                      and kind._serialize is fields.String._serialize):
             formatter = _as_text(field)
-        elif (issubclass(kind, fields.Integer) and not field.as_string
+        elif (issubclass(kind, fields.Integer) and not field.as_string and field.num_type is int
               and kind._serialize is fields.Number._serialize
               and kind._format_num is fields.Number._format_num):
             formatter = _as_int
